@@ -1,0 +1,98 @@
+"""The guided walk-through: validate the form's answers, then explain the approaches that fit."""
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.factors import (
+    FACTOR_SLOTS,
+    NOT_SURE,
+    canonical_value,
+    labels_for,
+    questions_for,
+    statements_for,
+)
+
+FORM_NAME = "treatment_factors_form"
+MISSES_SLOT = "factor_misses"
+# After this many answers in a row that can't be placed, note "not sure" and move on.
+MAX_MISSES = 2
+
+
+class ValidateTreatmentFactorsForm(FormValidationAction):
+    def name(self) -> Text:
+        return f"validate_{FORM_NAME}"
+
+    def _validate_factor(
+        self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
+        canonical = canonical_value(slot, value, tracker.latest_message.get("text") or "")
+        if canonical is not None:
+            return {slot: canonical, MISSES_SLOT: 0}
+        if tracker.get_slot("requested_slot") != slot:
+            # an answer to another question that can't be placed leaves this one as it was
+            return {slot: None}
+        misses = int(tracker.get_slot(MISSES_SLOT) or 0) + 1
+        if misses >= MAX_MISSES:
+            dispatcher.utter_message(response="utter_factor_marked_not_sure")
+            return {slot: NOT_SURE, MISSES_SLOT: 0}
+        # the form asks again; utter_ask_<slot> has a rephrased variation for one miss
+        return {slot: None, MISSES_SLOT: misses}
+
+    def validate_tumor_site(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate_factor("tumor_site", value, dispatcher, tracker)
+
+    def validate_hormone_status(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate_factor("hormone_status", value, dispatcher, tracker)
+
+    def validate_tumor_spread(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate_factor("tumor_spread", value, dispatcher, tracker)
+
+    def validate_fully_removable(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate_factor("fully_removable", value, dispatcher, tracker)
+
+    def validate_surgery_concern(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._validate_factor("surgery_concern", value, dispatcher, tracker)
+
+
+class ActionResetFactors(Action):
+    """Start a walk-through afresh; the form refills what the starting message already says."""
+
+    def name(self) -> Text:
+        return "action_reset_factors"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(response="utter_walkthrough_intro")
+        return [SlotSet(slot, None) for slot in FACTOR_SLOTS] + [SlotSet(MISSES_SLOT, 0)]
+
+
+def _response_text(domain: DomainDict, response: Text) -> Optional[Text]:
+    variations = domain.get("responses", {}).get(response) or [{}]
+    return variations[0].get("text")
+
+
+class ActionExplainOptions(Action):
+    """Explain the page's approaches that fit the factors given, from actions.factors.FIT_TABLE."""
+
+    def name(self) -> Text:
+        return "action_explain_options"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        factors = {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS}
+        labels = labels_for(factors)
+        dispatcher.utter_message(response="utter_fit_summary", **labels)
+        for statement in statements_for(factors):
+            dispatcher.utter_message(response=statement, **labels)
+        questions = [_response_text(domain, name) for name in questions_for(factors)]
+        dispatcher.utter_message(
+            response="utter_fit_questions",
+            questions="\n".join(f"- {question}" for question in questions if question),
+        )
+        dispatcher.utter_message(response="utter_fit_closing")
+        return []

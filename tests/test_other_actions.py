@@ -1,0 +1,129 @@
+"""The glossary, the unsure-fallback and the feedback counter."""
+import pytest
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import feedback
+from actions.fallback import TOPIC_LABELS, ActionDefaultAskAffirmation
+from actions.feedback import ActionRecordFeedback, answered_topic
+from actions.glossary import GLOSSARY, ActionExplainTerm
+from conftest import ROOT, make_tracker
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, DOMAIN)
+    return events, dispatcher.messages
+
+
+# ------------------------------------------------------------------ glossary
+@pytest.mark.parametrize(
+    "text,response",
+    [
+        ("what does metastasis mean", "utter_term_metastasis"),
+        ("what does metastasized mean?", "utter_term_metastasis"),
+        ("define non-functional", "utter_term_functional"),
+        ("whats an IV", "utter_term_iv"),
+        ("catheter meaning", "utter_term_catheter"),
+        ("what is an artery", "utter_term_artery"),
+        ("precision medicine in plain english", "utter_term_precision_medicine"),
+        ("what's a somatostatin analogue", "utter_term_somatostatin_analog"),
+        ("what does radionuclide mean", "utter_term_radionuclide"),
+        ("what is meant by active surveillance", "utter_term_active_surveillance"),
+        ("what does gobbledygook mean", "utter_term_unknown"),
+    ],
+)
+async def test_glossary_explains_the_word_asked(text, response):
+    _, messages = await run(ActionExplainTerm(), make_tracker(text=text, intent="ask_term_meaning"))
+    assert [m["response"] for m in messages] == [response]
+
+
+async def test_glossary_reads_a_canonical_entity_value_from_a_button():
+    tracker = make_tracker(text='/ask_term_meaning{"term":"iv"}', intent="ask_term_meaning",
+                           entities=[{"entity": "term", "value": "iv"}])
+    _, messages = await run(ActionExplainTerm(), tracker)
+    assert messages[0]["response"] == "utter_term_iv"
+
+
+def test_every_glossary_response_exists():
+    assert set(GLOSSARY.values()) <= set(DOMAIN["responses"])
+
+
+# ------------------------------------------------------------------ fallback
+async def test_unsure_offers_readable_topics_and_none_of_these():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_prrt", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.2}, {"name": "ask_radiation_therapy", "confidence": 0.1}]
+    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    assert len(messages) == 1
+    assert messages[0]["response"] == "utter_did_you_mean"
+    assert messages[0]["buttons"] == [
+        {"title": "Peptide radionuclide therapy (PRRT)", "payload": "/ask_prrt"},
+        {"title": "Radiation therapy", "payload": "/ask_radiation_therapy"},
+        {"title": "Something else", "payload": "/out_of_scope"},
+    ]
+
+
+async def test_unsure_with_no_topic_in_view_asks_to_rephrase():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "greet", "confidence": 0.3}]
+    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
+
+
+async def test_a_possible_emergency_gets_the_numbers_before_anything_else():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "emergency", "confidence": 0.25},
+               {"name": "ask_surgery", "confidence": 0.2}]
+    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    assert messages[0]["response"] == "utter_emergency"
+
+
+def test_topic_labels_name_real_intents_and_read_like_words():
+    for intent, label in TOPIC_LABELS.items():
+        assert intent in DOMAIN["intents"]
+        assert "_" not in label and label[0].isupper()
+
+
+# ------------------------------------------------------------------ feedback
+def action(name):
+    return {"event": "action", "name": name}
+
+
+ANSWER_THEN_QUESTION = [action("action_listen"), {"event": "user", "text": "what is prrt"},
+                        action("utter_prrt"), action("utter_ask_helpful"), action("action_listen"),
+                        {"event": "user", "text": "yes"}]
+
+
+def test_the_topic_is_the_answer_before_the_feedback_question():
+    assert answered_topic(ANSWER_THEN_QUESTION) == "utter_prrt"
+    in_form = ANSWER_THEN_QUESTION[:4] + [action("treatment_factors_form"), action("action_listen")]
+    assert answered_topic(in_form) == "utter_prrt"
+    assert answered_topic([action("action_listen")]) is None
+
+
+@pytest.fixture
+def feedback_db(tmp_path, monkeypatch):
+    path = tmp_path / "feedback.db"
+    monkeypatch.setenv(feedback.FEEDBACK_DB_ENV, str(path))
+    return path
+
+
+@pytest.mark.parametrize("intent,helpful,reply", [
+    ("feedback_helpful", True, "utter_feedback_thanks"),
+    ("affirm", True, "utter_feedback_thanks"),
+    ("feedback_not_helpful", False, "utter_feedback_sorry"),
+    ("deny", False, "utter_feedback_sorry"),
+])
+async def test_feedback_is_counted_per_topic(feedback_db, intent, helpful, reply):
+    tracker = make_tracker(intent=intent, events=ANSWER_THEN_QUESTION)
+    for _ in range(2):
+        _, messages = await run(ActionRecordFeedback(), tracker)
+    assert [m["response"] for m in messages] == [reply]
+    assert feedback.counts() == {"utter_prrt": {helpful: 2, not helpful: 0}}
+
+
+async def test_feedback_stores_no_one_who_asked(feedback_db):
+    await run(ActionRecordFeedback(), make_tracker(intent="feedback_helpful", events=ANSWER_THEN_QUESTION))
+    import sqlite3
+    dump = "\n".join(sqlite3.connect(feedback_db).iterdump())
+    assert "test-user" not in dump and "what is prrt" not in dump
