@@ -13,11 +13,12 @@ ACTION_PORT ?= 5055
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
-# quieter logs (no progress bars), and TensorFlow threads that fit the 2-core machines we train on
-export TQDM_DISABLE := 1
+# TensorFlow threads that fit the 2-core machines this is built and tested on
 export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
+# the model names a component of this project (nlp.emergency_override): import it from here
+export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install pipeline validate train shell actions run test benchmark lock clean
 
@@ -28,8 +29,8 @@ help:
 	@echo "make benchmark  time training, model loading and replies; print the figures"
 
 # --- set-up -------------------------------------------------------------------------------
-# Python 3.10 from .python-version: pyenv's, else any python3.10 on PATH.
-PYTHON310 = $(shell (pyenv which python3.10 || command -v python3.10) 2>/dev/null | head -n 1)
+# Python 3.10 (.python-version): pyenv's, else one on PATH, else one pyenv installed.
+PYTHON310 = $(shell (pyenv which python3.10 || command -v python3.10 || ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10) 2>/dev/null | head -n 1)
 
 install: $(VENV)/.installed
 

@@ -3,20 +3,13 @@ import asyncio
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk import Tracker
+
+from support import MODEL, REPORT, RESULTS, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "net-assistant.tar.gz"
-RESULTS = ROOT / "results"
-
-# Lines other tests want printed at the end of the run (held-out F1, story counts).
-REPORT: List[str] = []
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -28,6 +21,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
+    # NET_ASSISTANT_MODEL: test a model trained elsewhere, without touching models/.
+    if os.environ.get("NET_ASSISTANT_MODEL"):
+        return Path(os.environ["NET_ASSISTANT_MODEL"])
     # `make train` is a no-op when the model is up to date, so this trains at most once.
     subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True)
     return MODEL
@@ -51,32 +47,3 @@ def agent(model_path: Path, event_loop):
 def results_dir() -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
-
-
-def make_tracker(
-    slots: Optional[Dict[str, Any]] = None,
-    text: str = "",
-    intent: str = "inform",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    intent_ranking: Optional[List[Dict[str, Any]]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
-    active_loop: Optional[str] = None,
-) -> Tracker:
-    """A rasa-sdk tracker as the action server receives it, built with Tracker.from_dict."""
-    return Tracker.from_dict(
-        {
-            "sender_id": "test-user",
-            "slots": slots or {},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 1.0},
-                "entities": entities or [],
-                "intent_ranking": intent_ranking or [{"name": intent, "confidence": 1.0}],
-            },
-            "events": events or [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {"name": active_loop} if active_loop else {},
-            "latest_action_name": "action_listen",
-        }
-    )

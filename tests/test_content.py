@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from actions.factors import FACTOR_LABELS
-from conftest import ROOT
+from support import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 RESPONSES = DOMAIN["responses"]

@@ -6,7 +6,7 @@ misread or any bot action differs. Failed stories are written to results/core/.
 import re
 import subprocess
 
-from conftest import REPORT, ROOT
+from support import REPORT, ROOT
 
 STORIES = ROOT / "tests" / "test_stories.yml"
 

@@ -10,7 +10,7 @@ import subprocess
 
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 
 ACTIONS_SOURCE = "\n".join(path.read_text() for path in (ROOT / "actions").glob("*.py"))
 FORM_SLOTS = yaml.safe_load((ROOT / "domain.yml").read_text())["forms"]["treatment_factors_form"]["required_slots"]

@@ -12,7 +12,7 @@ from actions.factors import (
     questions_for,
     statements_for,
 )
-from conftest import ROOT
+from support import ROOT
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 ALL_COMBINATIONS = [

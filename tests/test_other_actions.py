@@ -7,7 +7,7 @@ from actions import feedback
 from actions.fallback import TOPIC_LABELS, ActionDefaultAskAffirmation
 from actions.feedback import ActionRecordFeedback, answered_topic
 from actions.glossary import GLOSSARY, ActionExplainTerm
-from conftest import ROOT, make_tracker
+from support import ROOT, make_tracker
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 

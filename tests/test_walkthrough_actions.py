@@ -9,7 +9,7 @@ from actions.walkthrough import (
     ActionResetFactors,
     ValidateTreatmentFactorsForm,
 )
-from conftest import ROOT, make_tracker
+from support import ROOT, make_tracker
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 

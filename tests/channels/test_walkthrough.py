@@ -1,0 +1,102 @@
+"""The walk-through as people use it: real messages over REST, with the action server running."""
+import re
+import uuid
+
+import pytest
+import yaml
+
+from support import ROOT
+
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+
+
+def opening(response: str, variation: int = -1) -> str:
+    """The fixed start of a response's text, up to its first fill-in."""
+    return re.split(r"\{\w+\}", RESPONSES[response][variation]["text"])[0][:60]
+
+
+def texts(replies) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+class Conversation:
+    def __init__(self, servers):
+        self.servers, self.sender = servers, f"walkthrough-{uuid.uuid4().hex[:8]}"
+
+    def say(self, message: str) -> str:
+        return texts(self.servers.rest(self.sender, message))
+
+
+@pytest.fixture
+def chat(servers):
+    return Conversation(servers)
+
+
+def test_all_factors_in_the_first_message_skip_their_questions(chat):
+    said = chat.say("my mom has a hormone-producing NET in her small intestine that spread to the liver, what are her options?")
+    assert opening("utter_walkthrough_intro") in said
+    assert opening("utter_ask_fully_removable") in said
+    for question in ("utter_ask_tumor_site", "utter_ask_hormone_status", "utter_ask_tumor_spread"):
+        assert opening(question) not in said
+    assert opening("utter_ask_surgery_concern") in chat.say("no")
+    said = chat.say("not sure")
+    assert "the GI (digestive) tract" in said and "has spread to the liver" in said
+    assert opening("utter_fit_liver") in said and opening("utter_fit_not_removable") in said
+    assert opening("utter_fit_not_spread") not in said
+    assert "Questions you could ask the care team" in said
+    assert opening("utter_fit_closing") in said
+
+
+def test_one_factor_at_a_time_with_unknowns_from_the_menu(chat):
+    assert opening("utter_ask_tumor_site") in chat.say("/explore_options")
+    assert opening("utter_ask_hormone_status") in chat.say("pancreas")
+    assert opening("utter_ask_tumor_spread") in chat.say("i don't know")
+    assert opening("utter_ask_fully_removable") in chat.say('/inform{"tumor_spread":"not_spread"}')
+    assert opening("utter_ask_surgery_concern") in chat.say("/dont_know")
+    said = chat.say("/affirm")
+    assert "the pancreas" in said
+    for statement in ("utter_fit_not_spread", "utter_fit_hormones_not_sure", "utter_fit_active_surveillance"):
+        assert opening(statement) in said
+
+
+def test_a_changed_answer_replaces_the_earlier_one(chat):
+    chat.say("help me understand treatment options for my dad")
+    chat.say("stomach")
+    assert opening("utter_ask_tumor_spread") in chat.say("non-functional")
+    chat.say("actually it's in the lung")  # answers no question; the form asks on
+    chat.say("hasn't spread")
+    chat.say("yes")
+    said = chat.say("no")
+    assert "started in the lung" in said and "the GI" not in said
+
+
+def test_a_topic_question_mid_walkthrough_is_answered_then_it_resumes(chat):
+    chat.say("what are my options")
+    said = chat.say("what is prrt?")
+    assert opening("utter_prrt") in said
+    assert opening("utter_ask_tumor_site") in said  # back to the question it was on
+    assert opening("utter_ask_hormone_status") in chat.say("lung")
+
+
+def test_stop_leaves_kindly_and_says_how_to_come_back(chat):
+    chat.say("what treatments fit my wife's tumor")
+    said = chat.say("stop")
+    assert opening("utter_walkthrough_stopped") in said
+    assert opening("utter_greet") in chat.say("hello")
+
+
+def test_two_answers_it_cannot_place_become_not_sure(chat):
+    chat.say("walk me through my options")
+    assert opening("utter_ask_tumor_site", 0) in chat.say("somewhere in her belly i think")
+    said = chat.say("near the tummy")
+    assert opening("utter_factor_marked_not_sure") in said
+    assert opening("utter_ask_hormone_status") in said
+
+
+def test_a_correction_after_the_explanation_explains_again(chat):
+    chat.say("my sister has a non-functional net in her pancreas that hasn't spread, what are the options")
+    chat.say("yes")
+    assert "the pancreas" in chat.say("no")
+    said = chat.say("actually it's in the lung")
+    assert "started in the lung" in said
+    assert opening("utter_fit_common_site") in said
