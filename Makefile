@@ -17,15 +17,19 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
+# Slack is optional. credentials.yml names these and Rasa refuses a YAML file whose ${VAR} is
+# unset (rasa run and rasa shell alike); left empty, the Slack channel answers 503 "not configured".
+export SLACK_TOKEN ?=
+export SLACK_SIGNING_SECRET ?=
 # the model names a component of this project (nlp.emergency_override): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions run test benchmark lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser test benchmark lock clean
 
 help:
 	@echo "make shell      install if needed, train if needed, open the assistant in this terminal"
 	@echo "make test       install and train if needed, then run every test"
-	@echo "make run        the Rasa server (REST channel, HTTP API off) with the action server"
+	@echo "make serve      the chat widget at http://127.0.0.1:8080 (Rasa: socket.io + REST, HTTP API off)"
 	@echo "make benchmark  time training, model loading and replies; print the figures"
 
 # --- set-up -------------------------------------------------------------------------------
@@ -65,13 +69,33 @@ shell: train
 	  trap "kill $$! 2>/dev/null" EXIT; \
 	  $(BIN)/rasa shell --model models/net-assistant.tar.gz
 
-run: train
-	@$(BIN)/rasa run actions --port $(ACTION_PORT) > actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT; \
-	  $(BIN)/rasa run --model models/net-assistant.tar.gz --port 5005
+# The web page (web/) on 127.0.0.1:8080, the Rasa server on 127.0.0.1:5005 with the channels of
+# credentials.yml (socket.io for the widget, REST) and no HTTP API (no --enable-api), and the
+# action server. --cors lets the page's origin read socket.io's polling replies. Ctrl-C stops all three.
+serve: train web
+	@$(BIN)/rasa run actions --port $(ACTION_PORT) > actions.log 2>&1 & actions=$$!; \
+	  $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory web > /dev/null 2>&1 & web=$$!; \
+	  trap "kill $$actions $$web 2>/dev/null" EXIT; \
+	  echo "Open http://127.0.0.1:8080 once Rasa says 'Rasa server is up and running' (about a minute)."; \
+	  $(BIN)/rasa run --model models/net-assistant.tar.gz --credentials credentials.yml \
+	    --interface 127.0.0.1 --port 5005 --cors http://127.0.0.1:8080 http://localhost:8080
+
+# The widget's npm packages (web/package-lock.json), again only when the lock file changed.
+# --ignore-scripts: the page uses a prebuilt bundle, no package needs to run code at install.
+web: web/node_modules
+
+web/node_modules: web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium for tests/channels/test_web_widget.py (Playwright drives it, never downloads one).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends chromium; }
 
 # --- checks -------------------------------------------------------------------------------
-test: validate train
+test: validate train web browser
 	$(BIN)/python -m pytest tests
 
 benchmark: train

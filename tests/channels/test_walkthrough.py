@@ -43,7 +43,7 @@ def test_all_factors_in_the_first_message_skip_their_questions(chat):
     assert "the GI (digestive) tract" in said and "has spread to the liver" in said
     assert opening("utter_fit_liver") in said and opening("utter_fit_not_removable") in said
     assert opening("utter_fit_not_spread") not in said
-    assert "Questions you could ask the care team" in said
+    assert opening("utter_fit_questions") in said and opening("utter_question_liver") in said
     assert opening("utter_fit_closing") in said
 
 

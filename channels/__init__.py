@@ -1,0 +1,1 @@
+"""Input channels of our own, registered in credentials.yml by module path."""

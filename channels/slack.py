@@ -1,0 +1,123 @@
+"""Rasa's Slack channel with three fixes, registered in credentials.yml as channels.slack.SlackInput.
+
+1. One Slack event gets one reply. Slack re-sends an event it thinks failed (headers
+   X-Slack-Retry-Num / X-Slack-Retry-Reason); Rasa 3.6 drops only `http_timeout` retries and
+   answers the others (e.g. `http_error`) a second time. Here an event whose `event_id` was
+   already accepted is acknowledged and not processed again. The ids live in this process's
+   memory (bounded, with a TTL): with several server processes put one sticky proxy in front.
+2. Slack is optional. With SLACK_TOKEN or SLACK_SIGNING_SECRET empty the server still starts,
+   and /webhooks/slack/* refuse every request (503, with the reason) instead of checking
+   signatures against an empty secret.
+3. Replies are posted without `as_user`, which Rasa always sends: Slack documents it as for
+   classic apps only, and apps made today (e.g. from slack/manifest.yml) have been reported
+   to get `invalid_arguments` for it. Without it a bot token posts as the app's bot user.
+"""
+import logging
+import time
+from collections import OrderedDict
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels import slack as rasa_slack
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+NOT_CONFIGURED = (
+    "The Slack channel is not configured: set SLACK_TOKEN and SLACK_SIGNING_SECRET "
+    "(see README.md) and restart the server."
+)
+
+
+class RecentIds:
+    """Ids seen in the last `ttl` seconds, at most `max_size` of them (the oldest go first)."""
+
+    def __init__(self, max_size: int = 10_000, ttl: float = 3600.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_size, self.ttl, self.clock = max_size, ttl, clock
+        self._seen: "OrderedDict[Text, float]" = OrderedDict()  # insertion order = time order
+
+    def seen_before(self, key: Text) -> bool:
+        """True if `key` was recorded within the TTL; otherwise record it and return False."""
+        now = self.clock()
+        while self._seen and now - next(iter(self._seen.values())) > self.ttl:
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return True
+        if len(self._seen) >= self.max_size:
+            self._seen.popitem(last=False)
+        self._seen[key] = now
+        return False
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class SlackBot(rasa_slack.SlackBot):
+    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        kwargs.pop("as_user", None)
+        await super()._post_message(channel, **kwargs)
+
+
+class SlackInput(rasa_slack.SlackInput):
+    """Slack's Events API and interactivity at /webhooks/slack/webhook, each event answered once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Slack retries after about 0 s, 1 min and 5 min: an hour covers them all.
+        self.recent_events = RecentIds(max_size=10_000, ttl=3600.0)
+        super().__init__(*args, **kwargs)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.slack_token and self.slack_signing_secret)
+
+    def _validate_credentials(self) -> None:
+        # Rasa raises here, which would stop the whole server for people who don't use Slack.
+        if not self.configured:
+            logger.warning(NOT_CONFIGURED)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        if self.configured:
+            return super().blueprint(on_new_message)
+
+        disabled = Blueprint("slack_webhook", __name__)
+
+        @disabled.route("/", methods=["GET"])
+        @disabled.route("/webhook", methods=["GET", "POST"])
+        async def refuse(_: Request) -> HTTPResponse:
+            return response.text(NOT_CONFIGURED, status=HTTPStatus.SERVICE_UNAVAILABLE)
+
+        return disabled
+
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Text,
+        sender_id: Optional[Text],
+        metadata: Optional[Dict],
+    ) -> Any:
+        # Called only for signed requests that carry a user message. Events API bodies are
+        # JSON with an `event_id`; button clicks (form-encoded) are not retried by Slack.
+        if request.headers.get("content-type") == "application/json":
+            event_id = request.json.get("event_id")
+            if event_id and self.recent_events.seen_before(event_id):
+                logger.info(
+                    f"Slack event {event_id} already accepted: not answering it again "
+                    f"(retry #{request.headers.get(self.retry_num_header)}, "
+                    f"reason {request.headers.get(self.retry_reason_header)})."
+                )
+                return response.text("", headers={"X-Slack-No-Retry": "1"})
+        return await super().process_message(
+            request, on_new_message, text, sender_id, metadata
+        )
+
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)

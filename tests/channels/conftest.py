@@ -1,0 +1,171 @@
+"""One action server and one Rasa server for all channel tests, started once per session.
+
+The Rasa server runs through tests/channels/rasa_with_stubs.py, which replaces the one call
+Rasa makes to Slack (AsyncWebClient.chat_postMessage) in the server's own process and writes
+every call to a JSON-lines file the tests read. Conversations go to a throwaway SQLite file.
+"""
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable, Dict, Iterator, List, Optional, Sequence
+
+import pytest
+import requests
+
+# Not `from conftest import ROOT`: pytest imports this file under the module name "conftest" too.
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+SLACK_TEST_TOKEN = "xoxb-test-token"
+SLACK_TEST_SECRET = "test-signing-secret"
+STARTUP_TIMEOUT = 240
+REPLY_TIMEOUT = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not up after {STARTUP_TIMEOUT}s:\n{log.read_text()[-3000:]}")
+
+
+def start(command: Sequence[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(list(command), cwd=ROOT, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT)
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def base_env(**overrides: str) -> Dict[str, str]:
+    return dict(os.environ, RASA_TELEMETRY_ENABLED="false", **overrides)
+
+
+class Servers:
+    def __init__(self, rasa_url: str, action_url: str, slack_calls: Path, tracker_db: Path,
+                 work: Path):
+        self.rasa_url = rasa_url
+        self.action_url = action_url
+        self.slack_calls_file = slack_calls
+        self.tracker_db = tracker_db
+        self.work = work
+
+    def slack_calls(self, channel: Optional[str] = None) -> List[Dict]:
+        """Every chat.postMessage the server made so far (only those to `channel` if given)."""
+        if not self.slack_calls_file.exists():
+            return []
+        calls = [json.loads(line) for line in self.slack_calls_file.read_text().splitlines() if line]
+        return [call for call in calls if channel is None or call.get("channel") == channel]
+
+    def wait_for_slack_calls(self, channel: str, until: Callable[[List[Dict]], bool],
+                             timeout: float = REPLY_TIMEOUT) -> List[Dict]:
+        """Poll the calls to `channel` until `until(calls)` holds; fail with what came instead."""
+        deadline = time.monotonic() + timeout
+        while True:
+            calls = self.slack_calls(channel)
+            if until(calls):
+                return calls
+            if time.monotonic() > deadline:
+                pytest.fail(f"no matching Slack reply in {channel} after {timeout}s; got {calls}")
+            time.sleep(0.2)
+
+    def user_texts(self, sender_id: str, at_least: int = 0,
+                   timeout: float = REPLY_TIMEOUT) -> List[str]:
+        """What the tracker store recorded `sender_id` saying, in order. Rasa saves the tracker
+        after the replies have gone out, so this waits for `at_least` messages."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with sqlite3.connect(self.tracker_db) as db:
+                rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND "
+                                  "type_name = 'user' ORDER BY id", (sender_id,)).fetchall()
+            texts = [json.loads(data)["text"] for (data,) in rows]
+            if len(texts) >= at_least or time.monotonic() > deadline:
+                return texts
+            time.sleep(0.2)
+
+    def rest(self, sender: str, message: str) -> List[Dict]:
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                              json={"sender": sender, "message": message}, timeout=60)
+        reply.raise_for_status()
+        return reply.json()
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
+    work = tmp_path_factory.mktemp("servers")
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    tracker_db = work / "tracker.db"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
+    env = base_env(SLACK_TOKEN=SLACK_TEST_TOKEN, SLACK_SIGNING_SECRET=SLACK_TEST_SECRET,
+                   SLACK_STUB_CALLS=str(work / "slack_calls.jsonl"),
+                   FEEDBACK_DB=str(work / "feedback.db"))
+    action_log, rasa_log = work / "actions.log", work / "rasa.log"
+    actions = start([str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+                    env, action_log)
+    rasa = start(
+        [str(VENV_BIN / "python"), str(Path(__file__).parent / "rasa_with_stubs.py"), "run",
+         "--model", str(model_path), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+         "--port", str(rasa_port), "--interface", "127.0.0.1"],
+        env, rasa_log,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
+        wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
+                      work / "slack_calls.jsonl", tracker_db, work)
+    finally:
+        stop(rasa, actions)
+
+
+# The channels exactly as `rasa run` builds them from credentials.yml, without loading a model:
+# enough to see what Slack gets when nobody has set SLACK_TOKEN / SLACK_SIGNING_SECRET.
+CHANNELS_ONLY_SERVER = """
+import sys
+import rasa.core.run
+port = int(sys.argv[1])
+channels = rasa.core.run.create_http_input_channels(None, "credentials.yml")
+app = rasa.core.run.configure_app(channels, enable_api=False, port=port)
+app.run(host="127.0.0.1", port=port, access_log=False)
+"""
+
+
+@pytest.fixture(scope="session")
+def no_slack_server(tmp_path_factory) -> Iterator[str]:
+    """credentials.yml served with SLACK_TOKEN and SLACK_SIGNING_SECRET empty (the Makefile's default)."""
+    work = tmp_path_factory.mktemp("no_slack")
+    port, log = free_port(), work / "server.log"
+    process = start([str(VENV_BIN / "python"), "-c", CHANNELS_ONLY_SERVER, str(port)],
+                    base_env(SLACK_TOKEN="", SLACK_SIGNING_SECRET=""), log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)

@@ -1,0 +1,106 @@
+"""The REST channel (POST /webhooks/rest/webhook) and the HTTP API, which must stay off.
+
+The REST channel has no authentication of its own: it is for callers on the same network
+(rasa shell uses it too). Whatever a caller sends, it gets a clear 4xx or a normal answer,
+never a 500, and the server keeps answering.
+"""
+import json
+import uuid
+
+import pytest
+import requests
+
+GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
+CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
+GREETING_PAYLOADS = ["/ask_treatment_factors", "/explore_options", "/ask_surgery",
+                     "/request_appointment", "/ask_capabilities"]
+
+
+def webhook(servers) -> str:
+    return f"{servers.rasa_url}/webhooks/rest/webhook"
+
+
+def sender() -> str:
+    return f"rest-{uuid.uuid4().hex[:10]}"
+
+
+def test_rest_answers_with_text_and_buttons(servers):
+    user = sender()
+    [greeting] = servers.rest(user, "/greet")
+    assert greeting["recipient_id"] == user
+    assert greeting["text"].startswith(GREETING)
+    assert [button["payload"] for button in greeting["buttons"]] == GREETING_PAYLOADS
+
+    answer, helpful = servers.rest(user, "what is chemotherapy")
+    assert answer["text"].startswith(CHEMOTHERAPY)
+    assert len(answer["buttons"]) == 3
+    assert helpful["text"] == "Was this helpful?"
+    assert [b["payload"] for b in helpful["buttons"]] == ["/feedback_helpful", "/feedback_not_helpful"]
+
+
+def json_body(value) -> dict:
+    return {"data": json.dumps(value).encode(), "headers": {"Content-Type": "application/json"}}
+
+
+MALFORMED = [
+    pytest.param({"data": b""}, id="empty-body"),
+    pytest.param({"data": b"", "headers": {"Content-Type": "application/json"}},
+                 id="empty-json-body"),
+    pytest.param({"data": b"what is chemotherapy", "headers": {"Content-Type": "application/json"}},
+                 id="not-json"),
+    pytest.param({"data": b"{\"sender\": \"x\", \"message\": ", "headers": {"Content-Type": "application/json"}},
+                 id="truncated-json"),
+    pytest.param(json_body(["what is chemotherapy"]), id="json-array"),
+    pytest.param(json_body("what is chemotherapy"), id="json-string"),
+    pytest.param(json_body({"sender": "rest-malformed"}), id="no-message"),
+    pytest.param(json_body({"sender": "rest-malformed", "message": None}), id="null-message"),
+    pytest.param(json_body({"sender": "rest-malformed", "message": 42}), id="number-message"),
+    pytest.param(json_body({"sender": "rest-malformed", "message": {"text": "hi"}}), id="object-message"),
+    pytest.param({"data": "message=hi&sender=x".encode(),
+                  "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, id="form-encoded"),
+]
+
+
+@pytest.mark.parametrize("request_kwargs", MALFORMED)
+def test_malformed_requests_get_400_with_the_reason(servers, request_kwargs):
+    response = requests.post(webhook(servers), timeout=60, **request_kwargs)
+    assert response.status_code == 400, response.text
+    assert "sender" in response.json()["error"]
+    assert servers.rest(sender(), "/greet")[0]["text"].startswith(GREETING)
+
+
+@pytest.mark.parametrize("message", [
+    "what is chemotherapy " + "x" * 100_000,
+    "what is chemotherapy 🙂 – é ü ß 中文 العربية",
+    "🙂🙂🙂",
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)> what is chemotherapy",
+    "",
+    "   \n\t ",
+    "\u0000\u202e\ufeff",
+], ids=["100kB", "unicode", "emoji-only", "script", "img-onerror",
+        "empty", "whitespace", "control-characters"])
+def test_odd_messages_get_a_normal_answer(servers, message):
+    user = sender()
+    reply = requests.post(webhook(servers), json={"sender": user, "message": message}, timeout=120)
+    assert reply.status_code == 200, reply.text
+    messages = reply.json()
+    assert messages and all(m["recipient_id"] == user and m.get("text") for m in messages)
+    # the assistant never repeats what it was sent (the web widget shows replies as HTML)
+    assert "<script" not in reply.text and "onerror" not in reply.text
+    assert servers.rest(user, "/greet")[0]["text"].startswith(GREETING)
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/conversations/someone/tracker"),
+    ("POST", "/conversations/someone/messages"),
+    ("POST", "/conversations/someone/trigger_intent"),
+    ("GET", "/status"),
+    ("POST", "/model/parse"),
+    ("PUT", "/model"),
+    ("GET", "/domain"),
+])
+def test_http_api_is_not_exposed(servers, method, path):
+    """`rasa run` without --enable-api registers none of the HTTP API's routes: 404."""
+    response = requests.request(method, servers.rasa_url + path, json={"text": "hi"}, timeout=30)
+    assert response.status_code == 404
