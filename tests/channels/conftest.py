@@ -133,7 +133,9 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
     rasa = start(
         [str(VENV_BIN / "python"), str(Path(__file__).parent / "rasa_with_stubs.py"), "run",
          "--model", str(model_path), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-         "--port", str(rasa_port), "--interface", "127.0.0.1"],
+         "--port", str(rasa_port), "--interface", "127.0.0.1",
+         # the browser test's page is served from another local port (make serve names its origin)
+         "--cors", "*"],
         env, rasa_log,
     )
     try:
