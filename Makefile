@@ -32,7 +32,7 @@ help:
 	@echo "make shell      install if needed, train if needed, open the assistant in this terminal"
 	@echo "make test       install and train if needed, then run every test"
 	@echo "make serve      the chat widget at http://127.0.0.1:8080 (Rasa: socket.io + REST, HTTP API off)"
-	@echo "make benchmark  time training, model loading and replies; print the figures"
+	@echo "make benchmark  model load time, reply latency and memory; print the figures"
 
 # --- set-up -------------------------------------------------------------------------------
 # Python 3.10 (.python-version): pyenv's, else one on PATH, else one pyenv installed.

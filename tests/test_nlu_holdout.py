@@ -53,7 +53,7 @@ def holdout_scores(agent, event_loop, results_dir):
     lines += [f"  {intent:<28} F1 {f1:.2f}  (n={n})" for intent, (f1, n) in sorted(scores.items(), key=lambda s: s[1][0])]
     lines += ["misclassified:"] + misses
     (results_dir / "nlu_holdout.txt").write_text("\n".join(lines) + "\n")
-    REPORT.extend(lines[:4] + ["  (all intents: results/nlu_holdout.txt)"])
+    REPORT.extend(lines[: len(scores) + 1] + ["  (misclassified messages: results/nlu_holdout.txt)"])
     return scores, macro, missed_emergencies
 
 
