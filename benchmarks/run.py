@@ -4,13 +4,16 @@
     .venv/bin/python benchmarks/run.py --train   # also time a full training run
 
 Prints figures; asserts nothing (targets belong in review, not in flaky timed tests).
-Replies go through the whole agent (NLU, policies, responses) with the held-out messages;
-custom actions are not called (no action server), so the walk-through is not in the figures.
+Replies go through the whole agent (NLU, policies, responses, and the action server it starts
+on a free port) with the held-out messages, one conversation each, then through a whole
+walk-through conversation.
 """
 import argparse
 import asyncio
+import logging
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +26,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 MESSAGES = ROOT / "tests" / "nlu_holdout.yml"
+WALKTHROUGH = ["what are my mom's options? it's a NET in her pancreas", "it makes hormones",
+               "it spread to the liver", "no", "not sure"]
 
 
 def percentile(values, share):
@@ -38,12 +43,44 @@ def time_training() -> float:
     return time.perf_counter() - start
 
 
-async def measure(rounds: int) -> None:
+def start_action_server() -> "tuple[subprocess.Popen, str]":
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import requests
+
+    for _ in range(120):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
+            return server, f"http://127.0.0.1:{port}/webhook"
+        except requests.ConnectionError:
+            time.sleep(1)
+    server.kill()
+    sys.exit("The action server did not start.")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def measure(rounds: int, action_url: str) -> None:
     from rasa.core.agent import Agent
     from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
+
+    # the figures, not Rasa's per-message debug log
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
     start = time.perf_counter()
-    agent = Agent.load(str(MODEL))
+    agent = Agent.load(str(MODEL), action_endpoint=EndpointConfig(action_url))
     print(f"model load: {time.perf_counter() - start:.1f} s")
 
     messages = [e.get("text") for e in load_data(str(MESSAGES)).intent_examples]
@@ -64,8 +101,16 @@ async def measure(rounds: int) -> None:
         reply_ms.append((time.perf_counter() - t0) * 1000)
     print(f"full reply (NLU + dialogue + responses): {len(reply_ms)} messages, "
           f"median {statistics.median(reply_ms):.1f} ms, p95 {percentile(reply_ms, 0.95):.1f} ms")
+
+    walk_ms = []
+    for text in WALKTHROUGH:
+        t0 = time.perf_counter()
+        await agent.handle_text(text, sender_id="benchmark-walkthrough")
+        walk_ms.append((time.perf_counter() - t0) * 1000)
+    print("walk-through turns (with the action server): "
+          + ", ".join(f"{ms:.0f}" for ms in walk_ms) + " ms")
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (this process, model loaded): {peak_mib:.0f} MiB")
+    print(f"peak memory, Rasa with the model loaded: {peak_mib:.0f} MiB")
 
 
 def main() -> None:
@@ -78,7 +123,13 @@ def main() -> None:
     if not MODEL.exists():
         sys.exit("No model: run `make train` first.")
     print(f"model file: {MODEL.stat().st_size / 2**20:.1f} MiB")
-    asyncio.run(measure(args.rounds))
+    server, action_url = start_action_server()
+    try:
+        asyncio.run(measure(args.rounds, action_url))
+        print(f"peak memory, action server: {peak_rss_mib(server.pid):.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
