@@ -51,25 +51,25 @@ KNOWN_SITES = frozenset({"gi_tract", "pancreas", "lung", "other"})
 class Fit(NamedTuple):
     """A row: when every named slot holds one of its values, say `statement`, suggest `question`."""
 
-    when: Mapping[Text, FrozenSet[Optional[Text]]]
+    when: Mapping[Text, FrozenSet[Text]]
     statement: Optional[Text]
     question: Optional[Text]
 
 
-def _is(*values: Optional[Text]) -> FrozenSet[Optional[Text]]:
+def _is(*values: Text) -> FrozenSet[Text]:
     return frozenset(values)
 
 
 FIT_TABLE: List[Fit] = [
     # how advanced it is, and whether all of it can be removed
-    Fit({"tumor_spread": _is("not_spread"), "fully_removable": _is("yes", NOT_SURE, None)},
+    Fit({"tumor_spread": _is("not_spread"), "fully_removable": _is("yes")},
         "utter_fit_not_spread", "utter_question_can_all_be_removed"),
     Fit({"tumor_spread": SPREAD, "fully_removable": _is("yes")},
         "utter_fit_spread_removable", "utter_question_spread_removal"),
     Fit({"tumor_spread": _is(NOT_SURE), "fully_removable": _is("yes")},
         "utter_fit_removable", None),
-    Fit({"tumor_spread": SPREAD | {NOT_SURE}, "fully_removable": _is(NOT_SURE, None)},
-        "utter_fit_removal_unknown", "utter_question_can_all_be_removed"),
+    Fit({"fully_removable": _is(NOT_SURE)}, "utter_fit_removal_unknown",
+        "utter_question_can_all_be_removed"),
     Fit({"fully_removable": _is("no")},
         "utter_fit_not_removable", "utter_question_slow_progression"),
     Fit({"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread"),
@@ -95,11 +95,14 @@ FIT_TABLE: List[Fit] = [
 
 
 def fitting_rows(factors: Mapping[Text, Optional[Text]]) -> List[Fit]:
-    """The rows of FIT_TABLE whose conditions the given factor values meet, in table order."""
+    """The rows of FIT_TABLE whose conditions the given factor values meet, in table order.
+
+    An unasked or empty factor counts as not sure, as it does in the summary (labels_for).
+    """
     return [
         row
         for row in FIT_TABLE
-        if all(factors.get(slot) in values for slot, values in row.when.items())
+        if all((factors.get(slot) or NOT_SURE) in values for slot, values in row.when.items())
     ]
 
 

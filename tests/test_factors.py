@@ -49,7 +49,7 @@ def test_explanation_for_every_combination(factors):
     if factors["hormone_status"] == "functional":
         assert "somatostatin analogs" in said
     # an unknown factor is explained as something the care team can find out or talk through
-    for slot in ("tumor_site", "hormone_status", "tumor_spread", "surgery_concern"):
+    for slot in FACTOR_LABELS:
         if factors[slot] == NOT_SURE:
             assert "your care team can" in said
     if factors["surgery_concern"] == "yes":
@@ -62,6 +62,8 @@ def test_unasked_follow_ups_read_as_not_sure_and_still_explain():
     factors = {"tumor_site": "pancreas", "hormone_status": "functional", "tumor_spread": "liver"}
     assert "liver-directed" in explanation(factors)
     assert labels_for(factors)["fully_removable_label"] == "not sure"
+    unasked_as_not_sure = {**factors, "fully_removable": NOT_SURE, "surgery_concern": NOT_SURE}
+    assert statements_for(factors) == statements_for(unasked_as_not_sure)
 
 
 def test_summary_labels_fill_every_placeholder():

@@ -55,7 +55,7 @@ def test_one_factor_at_a_time_with_unknowns_from_the_menu(chat):
     assert opening("utter_ask_surgery_concern") in chat.say("/dont_know")
     said = chat.say("/affirm")
     assert "the pancreas" in said
-    for statement in ("utter_fit_not_spread", "utter_fit_hormones_not_sure", "utter_fit_active_surveillance"):
+    for statement in ("utter_fit_removal_unknown", "utter_fit_hormones_not_sure", "utter_fit_active_surveillance"):
         assert opening(statement) in said
 
 
