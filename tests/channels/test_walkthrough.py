@@ -93,6 +93,14 @@ def test_two_answers_it_cannot_place_become_not_sure(chat):
     assert opening("utter_ask_hormone_status") in said
 
 
+def test_an_off_topic_reply_is_a_miss_not_the_end_of_the_walkthrough(chat):
+    chat.say("walk me through my options")
+    said = chat.say("purple elephant")
+    assert opening("utter_out_of_scope") not in said
+    assert opening("utter_ask_tumor_site", 0) in said  # "Sorry, I didn't catch that..."
+    assert opening("utter_ask_hormone_status") in chat.say("in his kidney")
+
+
 def test_a_correction_after_the_explanation_explains_again(chat):
     chat.say("my sister has a non-functional net in her pancreas that hasn't spread, what are the options")
     chat.say("yes")
