@@ -17,7 +17,8 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_INTRA_OP_PARALLELISM_THREADS ?= 2
 export TF_INTER_OP_PARALLELISM_THREADS ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
-# Rasa 3.6's dependencies print pages of their own deprecation notices; people need none of them
+# Rasa 3.6's dependencies print pages of their own deprecation notices; people need none of them.
+# Sanic turns them back on ("once") when Rasa imports it, so those raised later still print, once.
 export PYTHONWARNINGS := ignore::DeprecationWarning
 # Slack is optional. credentials.yml names these and Rasa refuses a YAML file whose ${VAR} is
 # unset (rasa run and rasa shell alike); left empty, the Slack channel answers 503 "not configured".
