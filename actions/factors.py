@@ -94,15 +94,17 @@ FIT_TABLE: List[Fit] = [
 ]
 
 
-def fitting_rows(factors: Mapping[Text, Optional[Text]]) -> List[Fit]:
-    """The rows of FIT_TABLE whose conditions the given factor values meet, in table order.
+def answer(factors: Mapping[Text, Optional[Text]], slot: Text) -> Text:
+    """The value given for `slot`; an unasked or empty factor counts as not sure."""
+    return factors.get(slot) or NOT_SURE
 
-    An unasked or empty factor counts as not sure, as it does in the summary (labels_for).
-    """
+
+def fitting_rows(factors: Mapping[Text, Optional[Text]]) -> List[Fit]:
+    """The rows of FIT_TABLE whose conditions the given factor values meet, in table order."""
     return [
         row
         for row in FIT_TABLE
-        if all((factors.get(slot) or NOT_SURE) in values for slot, values in row.when.items())
+        if all(answer(factors, slot) in values for slot, values in row.when.items())
     ]
 
 
@@ -119,9 +121,9 @@ def questions_for(factors: Mapping[Text, Optional[Text]]) -> List[Text]:
 
 
 def labels_for(factors: Mapping[Text, Optional[Text]]) -> Dict[Text, Text]:
-    """`<slot>_label` fill-ins for the summary response; an unasked slot reads as not sure."""
+    """`<slot>_label` fill-ins for the summary response."""
     return {
-        f"{slot}_label": labels.get(factors.get(slot) or NOT_SURE, labels[NOT_SURE])
+        f"{slot}_label": labels.get(answer(factors, slot), labels[NOT_SURE])
         for slot, labels in FACTOR_LABELS.items()
     }
 
