@@ -1,12 +1,13 @@
 """When the model is unsure: offer the likely topics by readable name, never a guessed answer."""
-from typing import Any, Dict, List, Text
+
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 # What people see instead of intent names when the assistant asks "did you mean ...?"
-TOPIC_LABELS: Dict[Text, Text] = {
+TOPIC_LABELS: Dict[str, str] = {
     "ask_expert_team": "Why an experienced NET team matters",
     "ask_treatment_factors": "What treatment depends on",
     "ask_surgery": "Surgery",
@@ -35,12 +36,12 @@ EMERGENCY_MIN_CONFIDENCE = 0.1
 
 
 class ActionDefaultAskAffirmation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         ranking = tracker.latest_message.get("intent_ranking") or []
         if any(
             guess.get("name") == EMERGENCY_INTENT
@@ -54,7 +55,9 @@ class ActionDefaultAskAffirmation(Action):
             if guess.get("name") in TOPIC_LABELS
         ][:MAX_SUGGESTIONS]
         if buttons:
-            dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons + [NONE_OF_THESE])
+            dispatcher.utter_message(
+                response="utter_did_you_mean", buttons=buttons + [NONE_OF_THESE]
+            )
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
         return []

@@ -1,8 +1,9 @@
 """Count "was this helpful?" answers per topic. Only topic and answer are stored, never who."""
+
 import os
 import sqlite3
 from contextlib import closing
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,11 +17,11 @@ FEEDBACK_QUESTION = "utter_ask_helpful"
 NOT_ANSWERS = {"action_listen", "action_extract_slots"}
 
 
-def feedback_db_path() -> Text:
+def feedback_db_path() -> str:
     return os.environ.get(FEEDBACK_DB_ENV, DEFAULT_FEEDBACK_DB)
 
 
-def record(topic: Text, helpful: bool, path: Optional[Text] = None) -> None:
+def record(topic: str, helpful: bool, path: str | None = None) -> None:
     with closing(sqlite3.connect(path or feedback_db_path())) as db, db:
         db.execute(
             "CREATE TABLE IF NOT EXISTS feedback ("
@@ -34,9 +35,9 @@ def record(topic: Text, helpful: bool, path: Optional[Text] = None) -> None:
         )
 
 
-def counts(path: Optional[Text] = None) -> Dict[Text, Dict[bool, int]]:
+def counts(path: str | None = None) -> Dict[str, Dict[bool, int]]:
     """topic -> {True: helpful count, False: not helpful count}."""
-    result: Dict[Text, Dict[bool, int]] = {}
+    result: Dict[str, Dict[bool, int]] = {}
     with closing(sqlite3.connect(path or feedback_db_path())) as db:
         try:
             rows = db.execute("SELECT topic, helpful, count FROM feedback").fetchall()
@@ -47,7 +48,7 @@ def counts(path: Optional[Text] = None) -> Dict[Text, Dict[bool, int]]:
     return result
 
 
-def answered_topic(events: List[Dict[Text, Any]]) -> Optional[Text]:
+def answered_topic(events: List[Dict[str, Any]]) -> str | None:
     """The answer the last "was this helpful?" was about: the action run just before it."""
     actions = [event.get("name") for event in events if event.get("event") == "action"]
     actions = [name for name in actions if name not in NOT_ANSWERS]
@@ -58,15 +59,17 @@ def answered_topic(events: List[Dict[Text, Any]]) -> Optional[Text]:
 
 
 class ActionRecordFeedback(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_feedback"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         helpful = tracker.get_intent_of_latest_message() in HELPFUL_INTENTS
         topic = answered_topic(tracker.events)
         if topic:
             record(topic, helpful)
-        dispatcher.utter_message(response="utter_feedback_thanks" if helpful else "utter_feedback_sorry")
+        dispatcher.utter_message(
+            response="utter_feedback_thanks" if helpful else "utter_feedback_sorry"
+        )
         return []

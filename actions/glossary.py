@@ -1,5 +1,6 @@
 """Explain a word from the page ("what does metastasis mean")."""
-from typing import Any, Dict, List, Text
+
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,7 +11,7 @@ from actions.factors import mentioned_values
 # Canonical entity values (nlp/entity_patterns.yml) -> the response that explains them. The
 # factor values are here too because the same words ("metastatic", "functional") are read
 # as walk-through answers in other messages.
-GLOSSARY: Dict[Text, Text] = {
+GLOSSARY: Dict[str, str] = {
     "metastasis": "utter_term_metastasis",
     "elsewhere": "utter_term_metastasis",
     "functional": "utter_term_functional",
@@ -26,7 +27,7 @@ GLOSSARY: Dict[Text, Text] = {
 UNKNOWN_TERM = "utter_term_unknown"
 
 
-def glossary_response(message: Dict[Text, Any]) -> Text:
+def glossary_response(message: Dict[str, Any]) -> str:
     """The response explaining the first known word in a parsed message (entities, then text)."""
     texts = [str(entity.get("value")) for entity in message.get("entities") or []]
     texts.append(message.get("text") or "")
@@ -41,11 +42,11 @@ def glossary_response(message: Dict[Text, Any]) -> Text:
 
 
 class ActionExplainTerm(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_term"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(response=glossary_response(tracker.latest_message))
         return []

@@ -1,5 +1,6 @@
 """The guided walk-through: validate the form's answers, then explain the approaches that fit."""
-from typing import Any, Dict, List, Optional, Text
+
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -22,12 +23,12 @@ MAX_MISSES = 2
 
 
 class ValidateTreatmentFactorsForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"validate_{FORM_NAME}"
 
     def _validate_factor(
-        self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> Dict[Text, Any]:
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[str, Any]:
         canonical = canonical_value(slot, value, tracker.latest_message.get("text") or "")
         if canonical is not None:
             return {slot: canonical, MISSES_SLOT: 0}
@@ -41,36 +42,36 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
         # the form asks again; utter_ask_<slot> has a rephrased variation for one miss
         return {slot: None, MISSES_SLOT: misses}
 
-    def validate_tumor_site(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_tumor_site(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("tumor_site", value, dispatcher, tracker)
 
-    def validate_hormone_status(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_hormone_status(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("hormone_status", value, dispatcher, tracker)
 
-    def validate_tumor_spread(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_tumor_spread(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("tumor_spread", value, dispatcher, tracker)
 
-    def validate_fully_removable(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_fully_removable(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("fully_removable", value, dispatcher, tracker)
 
-    def validate_surgery_concern(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_surgery_concern(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("surgery_concern", value, dispatcher, tracker)
 
 
 class ActionResetFactors(Action):
     """Start a walk-through afresh; the form refills what the starting message already says."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reset_factors"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(response="utter_walkthrough_intro")
         return [SlotSet(slot, None) for slot in FACTOR_SLOTS] + [SlotSet(MISSES_SLOT, 0)]
 
 
-def _response_text(domain: DomainDict, response: Text) -> Optional[Text]:
+def _response_text(domain: DomainDict, response: str) -> str | None:
     variations = domain.get("responses", {}).get(response) or [{}]
     return variations[0].get("text")
 
@@ -78,12 +79,12 @@ def _response_text(domain: DomainDict, response: Text) -> Optional[Text]:
 class ActionExplainOptions(Action):
     """Explain the page's approaches that fit the factors given, from actions.factors.FIT_TABLE."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_options"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         factors = {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS}
         labels = labels_for(factors)
         dispatcher.utter_message(response="utter_fit_summary", **labels)

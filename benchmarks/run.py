@@ -8,6 +8,7 @@ Replies go through the whole agent (NLU, policies, responses, and the action ser
 on a free port) with the held-out messages, one conversation each, then through a whole
 walk-through conversation.
 """
+
 import argparse
 import asyncio
 import logging
@@ -26,8 +27,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 MESSAGES = ROOT / "tests" / "nlu_holdout.yml"
-WALKTHROUGH = ["what are my mom's options? it's a NET in her pancreas", "it makes hormones",
-               "it spread to the liver", "no", "not sure"]
+WALKTHROUGH = [
+    "what are my mom's options? it's a NET in her pancreas",
+    "it makes hormones",
+    "it spread to the liver",
+    "no",
+    "not sure",
+]
 
 
 def percentile(values, share):
@@ -37,9 +43,19 @@ def percentile(values, share):
 
 def time_training() -> float:
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "train", "--force", "--out",
-                    str(Path("/tmp") / "net-benchmark-models")], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "train",
+            "--force",
+            "--out",
+            str(Path("/tmp") / "net-benchmark-models"),
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -47,8 +63,12 @@ def start_action_server() -> "tuple[subprocess.Popen, str]":
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import requests
 
     for _ in range(120):
@@ -91,24 +111,31 @@ async def measure(rounds: int, action_url: str) -> None:
             t0 = time.perf_counter()
             await agent.parse_message(text)
             parse_ms.append((time.perf_counter() - t0) * 1000)
-    print(f"NLU parse: {len(parse_ms)} messages, median {statistics.median(parse_ms):.1f} ms, "
-          f"p95 {percentile(parse_ms, 0.95):.1f} ms")
+    print(
+        f"NLU parse: {len(parse_ms)} messages, median {statistics.median(parse_ms):.1f} ms, "
+        f"p95 {percentile(parse_ms, 0.95):.1f} ms"
+    )
 
     reply_ms = []
     for number, text in enumerate(messages):
         t0 = time.perf_counter()
         await agent.handle_text(text, sender_id=f"benchmark-{number}")
         reply_ms.append((time.perf_counter() - t0) * 1000)
-    print(f"full reply (NLU + dialogue + responses): {len(reply_ms)} messages, "
-          f"median {statistics.median(reply_ms):.1f} ms, p95 {percentile(reply_ms, 0.95):.1f} ms")
+    print(
+        f"full reply (NLU + dialogue + responses): {len(reply_ms)} messages, "
+        f"median {statistics.median(reply_ms):.1f} ms, p95 {percentile(reply_ms, 0.95):.1f} ms"
+    )
 
     walk_ms = []
     for text in WALKTHROUGH:
         t0 = time.perf_counter()
         await agent.handle_text(text, sender_id="benchmark-walkthrough")
         walk_ms.append((time.perf_counter() - t0) * 1000)
-    print("walk-through turns (with the action server): "
-          + ", ".join(f"{ms:.0f}" for ms in walk_ms) + " ms")
+    print(
+        "walk-through turns (with the action server): "
+        + ", ".join(f"{ms:.0f}" for ms in walk_ms)
+        + " ms"
+    )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory, Rasa with the model loaded: {peak_mib:.0f} MiB")
 

@@ -6,7 +6,8 @@ calls `.get` on it), a missing or non-string `message` with 200 and no reply, an
 credentials.yml registers it in place of `rest:` (same URL).
 The REST channel still has no authentication: keep it internal (README.md).
 """
-from typing import Any, Awaitable, Callable, Optional, Text
+
+from typing import Any, Awaitable, Callable
 
 from rasa.core.channels import rest as rasa_rest
 from rasa.core.channels.channel import UserMessage
@@ -18,7 +19,7 @@ from sanic.response import HTTPResponse
 USAGE = 'POST a JSON object: {"sender": "<conversation id>", "message": "<text>"}'
 
 
-def problem_with(request: Request) -> Optional[Text]:
+def problem_with(request: Request) -> str | None:
     try:
         body = request.json
     except SanicException:
@@ -34,13 +35,11 @@ def problem_with(request: Request) -> Optional[Text]:
 
 
 class RestInput(rasa_rest.RestInput):
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.middleware("request")
-        async def reject_malformed(request: Request) -> Optional[HTTPResponse]:
+        async def reject_malformed(request: Request) -> HTTPResponse | None:
             if request.method == "POST":
                 problem = problem_with(request)
                 if problem:

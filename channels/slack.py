@@ -12,11 +12,12 @@
    classic apps only, and apps made today (e.g. from slack/manifest.yml) have been reported
    to get `invalid_arguments` for it. Without it a bot token posts as the app's bot user.
 """
+
 import logging
 import time
 from collections import OrderedDict
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels import slack as rasa_slack
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -35,12 +36,16 @@ NOT_CONFIGURED = (
 class RecentIds:
     """Ids seen in the last `ttl` seconds, at most `max_size` of them (the oldest go first)."""
 
-    def __init__(self, max_size: int = 10_000, ttl: float = 3600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_size: int = 10_000,
+        ttl: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_size, self.ttl, self.clock = max_size, ttl, clock
-        self._seen: "OrderedDict[Text, float]" = OrderedDict()  # insertion order = time order
+        self._seen: OrderedDict[str, float] = OrderedDict()  # insertion order = time order
 
-    def seen_before(self, key: Text) -> bool:
+    def seen_before(self, key: str) -> bool:
         """True if `key` was recorded within the TTL; otherwise record it and return False."""
         now = self.clock()
         while self._seen and now - next(iter(self._seen.values())) > self.ttl:
@@ -57,7 +62,7 @@ class RecentIds:
 
 
 class SlackBot(rasa_slack.SlackBot):
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
         kwargs.pop("as_user", None)
         await super()._post_message(channel, **kwargs)
 
@@ -79,9 +84,7 @@ class SlackInput(rasa_slack.SlackInput):
         if not self.configured:
             logger.warning(NOT_CONFIGURED)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.configured:
             return super().blueprint(on_new_message)
 
@@ -98,9 +101,9 @@ class SlackInput(rasa_slack.SlackInput):
         self,
         request: Request,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        text: Text,
-        sender_id: Optional[Text],
-        metadata: Optional[Dict],
+        text: str,
+        sender_id: str | None,
+        metadata: Dict | None,
     ) -> Any:
         # Called only for signed requests that carry a user message. Events API bodies are
         # JSON with an `event_id`; button clicks (form-encoded) are not retried by Slack.
@@ -113,11 +116,9 @@ class SlackInput(rasa_slack.SlackInput):
                     f"reason {request.headers.get(self.retry_reason_header)})."
                 )
                 return response.text("", headers={"X-Slack-No-Retry": "1"})
-        return await super().process_message(
-            request, on_new_message, text, sender_id, metadata
-        )
+        return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     def get_output_channel(
-        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+        self, channel: str | None = None, thread_id: str | None = None
     ) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)

@@ -6,12 +6,14 @@ nlp/entity_patterns.yml. `make install` runs this; config.yml's SpacyNLP points 
 
     python nlp/build_pipeline.py [OUTPUT_DIR]
 """
+
 import sys
 from pathlib import Path
 from typing import Dict, List
 
 import spacy
 import yaml
+from spacy.pipeline import EntityRuler
 
 HERE = Path(__file__).parent
 PATTERNS_FILE = HERE / "entity_patterns.yml"
@@ -27,6 +29,7 @@ def build(patterns: Dict[str, Dict[str, List[str]]]) -> "spacy.language.Language
     nlp = spacy.blank("en")
     # LOWER: "Pancreas" and "PANCREAS" match "pancreas"; ruler keeps the longest match.
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(
         [
             {"label": label, "pattern": phrase, "id": value}

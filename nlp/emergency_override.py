@@ -5,7 +5,8 @@ The `emergency` phrases in nlp/entity_patterns.yml are matched by the project's 
 (SpacyNLP has already run it on the message); if any is present, the intent becomes
 `emergency`, whatever DIET or the FallbackClassifier said. It sits last in config.yml.
 """
-from typing import Any, Dict, List, Text
+
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,7 +25,7 @@ class EmergencyOverride(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -35,5 +36,7 @@ class EmergencyOverride(GraphComponent):
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is not None and any(ent.label_ == EMERGENCY_LABEL for ent in doc.ents):
-                message.set(INTENT, {"name": EMERGENCY_INTENT, "confidence": 1.0}, add_to_output=True)
+                message.set(
+                    INTENT, {"name": EMERGENCY_INTENT, "confidence": 1.0}, add_to_output=True
+                )
         return messages

@@ -1,4 +1,5 @@
 """Shared fixtures. The model is trained once per session (by `make test`, or here if missing)."""
+
 import asyncio
 import os
 import subprocess

@@ -1,25 +1,29 @@
 """Things tests share that are not fixtures: paths, the end-of-run report, tracker building."""
-from pathlib import Path
-from typing import Any, Dict, List, Optional
 
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
 from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
+DOMAIN_DIR = ROOT / "domain"
 
 # Lines tests want printed at the end of the run (held-out F1, story counts): see conftest.py.
 REPORT: List[str] = []
 
 
 def make_tracker(
-    slots: Optional[Dict[str, Any]] = None,
+    slots: Dict[str, Any] | None = None,
     text: str = "",
     intent: str = "inform",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    intent_ranking: Optional[List[Dict[str, Any]]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
-    active_loop: Optional[str] = None,
+    entities: List[Dict[str, Any]] | None = None,
+    intent_ranking: List[Dict[str, Any]] | None = None,
+    events: List[Dict[str, Any]] | None = None,
+    active_loop: str | None = None,
 ) -> Tracker:
     """A rasa-sdk tracker as the action server receives it, built with Tracker.from_dict."""
     return Tracker.from_dict(
@@ -39,3 +43,18 @@ def make_tracker(
             "latest_action_name": "action_listen",
         }
     )
+
+
+@lru_cache(maxsize=1)
+def domain() -> Dict[str, Any]:
+    """The domain as Rasa reads it from domain/: each file's lists and mappings merged."""
+    merged: Dict[str, Any] = {}
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        for key, value in (yaml.safe_load(path.read_text()) or {}).items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            elif isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            else:
+                merged[key] = value
+    return merged

@@ -1,26 +1,36 @@
 """Every response: present, plain, with buttons that lead somewhere and links that work."""
+
 import json
 import re
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions.factors import FACTOR_LABELS
-from support import ROOT
+from support import domain
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
 SLOT_VALUES = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
 # fill-ins that actions pass with utter_message instead of slots
 ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {"questions"}
 TOPIC_RESPONSES = [
-    "utter_expert_team", "utter_treatment_factors", "utter_surgery", "utter_surgery_not_possible",
-    "utter_active_surveillance", "utter_chemotherapy", "utter_targeted_therapy",
-    "utter_radiation_therapy", "utter_prrt", "utter_somatostatin_analogs",
-    "utter_liver_directed_therapy", "utter_where_nets_occur", "utter_clinical_trials",
-    "utter_request_appointment", "utter_support",
+    "utter_expert_team",
+    "utter_treatment_factors",
+    "utter_surgery",
+    "utter_surgery_not_possible",
+    "utter_active_surveillance",
+    "utter_chemotherapy",
+    "utter_targeted_therapy",
+    "utter_radiation_therapy",
+    "utter_prrt",
+    "utter_somatostatin_analogs",
+    "utter_liver_directed_therapy",
+    "utter_where_nets_occur",
+    "utter_clinical_trials",
+    "utter_request_appointment",
+    "utter_support",
 ]
 VARIATIONS = [(name, v) for name, variations in RESPONSES.items() for v in variations]
 BUTTON_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
@@ -75,4 +85,6 @@ def test_the_hospital_facts_live_in_one_place():
     facts = [value for value in SLOT_VALUES.values() if isinstance(value, str)]
     for name, variation in VARIATIONS:
         for fact in facts:
-            assert fact not in variation.get("text", ""), f"{name} spells out {fact!r}: use its slot"
+            assert fact not in variation.get("text", ""), (
+                f"{name} spells out {fact!r}: use its slot"
+            )

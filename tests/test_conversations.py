@@ -3,6 +3,7 @@
 Runs `rasa test core --fail-on-prediction-errors` once; a story fails if any message is
 misread or any bot action differs. Failed stories are written to results/core/.
 """
+
 import re
 import subprocess
 
@@ -14,13 +15,27 @@ STORIES = ROOT / "tests" / "test_stories.yml"
 def test_every_conversation_goes_as_written(model_path, results_dir):
     out = results_dir / "core"
     run = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(model_path),
-         "--stories", str(STORIES), "--out", str(out), "--fail-on-prediction-errors"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(model_path),
+            "--stories",
+            str(STORIES),
+            "--out",
+            str(out),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     stories = len(re.findall(r"^- story:", STORIES.read_text(), flags=re.M))
-    failed = (out / "failed_test_stories.yml")
-    failed_names = re.findall(r"^- story: (.*)$", failed.read_text(), flags=re.M) if failed.exists() else []
+    failed = out / "failed_test_stories.yml"
+    failed_names = (
+        re.findall(r"^- story: (.*)$", failed.read_text(), flags=re.M) if failed.exists() else []
+    )
     REPORT.append(f"test stories: {stories - len(failed_names)} of {stories} passed")
     assert run.returncode == 0 and not failed_names, (
         f"failed stories: {failed_names}\n" + run.stdout[-3000:] + run.stderr[-3000:]

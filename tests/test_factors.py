@@ -1,8 +1,8 @@
 """The factor table: every combination of answers gets a sound explanation."""
+
 import itertools
 
 import pytest
-import yaml
 
 from actions.factors import (
     FACTOR_LABELS,
@@ -12,11 +12,12 @@ from actions.factors import (
     questions_for,
     statements_for,
 )
-from support import ROOT
+from support import domain
 
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+RESPONSES = domain()["responses"]
 ALL_COMBINATIONS = [
-    dict(zip(FACTOR_LABELS, values)) for values in itertools.product(*FACTOR_LABELS.values())
+    dict(zip(FACTOR_LABELS, values, strict=True))
+    for values in itertools.product(*FACTOR_LABELS.values())
 ]
 CURE_CLAIMS = ("may cure", "can sometimes cure")
 

@@ -1,15 +1,15 @@
 """The glossary, the unsure-fallback and the feedback counter."""
+
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
 from actions.fallback import TOPIC_LABELS, ActionDefaultAskAffirmation
 from actions.feedback import ActionRecordFeedback, answered_topic
 from actions.glossary import GLOSSARY, ActionExplainTerm
-from support import ROOT, make_tracker
+from support import domain, make_tracker
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 
 
 async def run(action, tracker):
@@ -41,8 +41,11 @@ async def test_glossary_explains_the_word_asked(text, response):
 
 
 async def test_glossary_reads_a_canonical_entity_value_from_a_button():
-    tracker = make_tracker(text='/ask_term_meaning{"term":"iv"}', intent="ask_term_meaning",
-                           entities=[{"entity": "term", "value": "iv"}])
+    tracker = make_tracker(
+        text='/ask_term_meaning{"term":"iv"}',
+        intent="ask_term_meaning",
+        entities=[{"entity": "term", "value": "iv"}],
+    )
     _, messages = await run(ActionExplainTerm(), tracker)
     assert messages[0]["response"] == "utter_term_iv"
 
@@ -53,9 +56,15 @@ def test_every_glossary_response_exists():
 
 # ------------------------------------------------------------------ fallback
 async def test_unsure_offers_readable_topics_and_none_of_these():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_prrt", "confidence": 0.3},
-               {"name": "greet", "confidence": 0.2}, {"name": "ask_radiation_therapy", "confidence": 0.1}]
-    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_prrt", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "ask_radiation_therapy", "confidence": 0.1},
+    ]
+    _, messages = await run(
+        ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking)
+    )
     assert len(messages) == 1
     assert messages[0]["response"] == "utter_did_you_mean"
     assert messages[0]["buttons"] == [
@@ -67,14 +76,21 @@ async def test_unsure_offers_readable_topics_and_none_of_these():
 
 async def test_unsure_with_no_topic_in_view_asks_to_rephrase():
     ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "greet", "confidence": 0.3}]
-    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    _, messages = await run(
+        ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking)
+    )
     assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
 
 
 async def test_a_possible_emergency_gets_the_numbers_before_anything_else():
-    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "emergency", "confidence": 0.25},
-               {"name": "ask_surgery", "confidence": 0.2}]
-    _, messages = await run(ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking))
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "emergency", "confidence": 0.25},
+        {"name": "ask_surgery", "confidence": 0.2},
+    ]
+    _, messages = await run(
+        ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking)
+    )
     assert messages[0]["response"] == "utter_emergency"
 
 
@@ -89,9 +105,14 @@ def action(name):
     return {"event": "action", "name": name}
 
 
-ANSWER_THEN_QUESTION = [action("action_listen"), {"event": "user", "text": "what is prrt"},
-                        action("utter_prrt"), action("utter_ask_helpful"), action("action_listen"),
-                        {"event": "user", "text": "yes"}]
+ANSWER_THEN_QUESTION = [
+    action("action_listen"),
+    {"event": "user", "text": "what is prrt"},
+    action("utter_prrt"),
+    action("utter_ask_helpful"),
+    action("action_listen"),
+    {"event": "user", "text": "yes"},
+]
 
 
 def test_the_topic_is_the_answer_before_the_feedback_question():
@@ -108,12 +129,15 @@ def feedback_db(tmp_path, monkeypatch):
     return path
 
 
-@pytest.mark.parametrize("intent,helpful,reply", [
-    ("feedback_helpful", True, "utter_feedback_thanks"),
-    ("affirm", True, "utter_feedback_thanks"),
-    ("feedback_not_helpful", False, "utter_feedback_sorry"),
-    ("deny", False, "utter_feedback_sorry"),
-])
+@pytest.mark.parametrize(
+    "intent,helpful,reply",
+    [
+        ("feedback_helpful", True, "utter_feedback_thanks"),
+        ("affirm", True, "utter_feedback_thanks"),
+        ("feedback_not_helpful", False, "utter_feedback_sorry"),
+        ("deny", False, "utter_feedback_sorry"),
+    ],
+)
 async def test_feedback_is_counted_per_topic(feedback_db, intent, helpful, reply):
     tracker = make_tracker(intent=intent, events=ANSWER_THEN_QUESTION)
     for _ in range(2):
@@ -123,7 +147,10 @@ async def test_feedback_is_counted_per_topic(feedback_db, intent, helpful, reply
 
 
 async def test_feedback_stores_no_one_who_asked(feedback_db):
-    await run(ActionRecordFeedback(), make_tracker(intent="feedback_helpful", events=ANSWER_THEN_QUESTION))
+    await run(
+        ActionRecordFeedback(), make_tracker(intent="feedback_helpful", events=ANSWER_THEN_QUESTION)
+    )
     import sqlite3
+
     dump = "\n".join(sqlite3.connect(feedback_db).iterdump())
     assert "test-user" not in dump and "what is prrt" not in dump

@@ -1,6 +1,6 @@
 """validate_treatment_factors_form and action_explain_options, as the action server runs them."""
+
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.walkthrough import (
@@ -9,9 +9,9 @@ from actions.walkthrough import (
     ActionResetFactors,
     ValidateTreatmentFactorsForm,
 )
-from support import ROOT, make_tracker
+from support import domain, make_tracker
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 
 SURFACE_FORMS = [
     ("tumor_site", "Pancreas", "pancreas"),
@@ -105,23 +105,40 @@ async def test_reset_clears_every_factor_and_introduces_the_questions():
     dispatcher = CollectingDispatcher()
     events = await ActionResetFactors().run(dispatcher, make_tracker(), DOMAIN)
     assert {e["name"]: e["value"] for e in events} == {
-        "tumor_site": None, "hormone_status": None, "tumor_spread": None,
-        "fully_removable": None, "surgery_concern": None, MISSES_SLOT: 0,
+        "tumor_site": None,
+        "hormone_status": None,
+        "tumor_spread": None,
+        "fully_removable": None,
+        "surgery_concern": None,
+        MISSES_SLOT: 0,
     }
     assert dispatcher.messages[0]["response"] == "utter_walkthrough_intro"
 
 
 async def test_explanation_for_a_functional_gi_tumor_spread_to_the_liver():
     dispatcher = CollectingDispatcher()
-    slots = {"tumor_site": "gi_tract", "hormone_status": "functional", "tumor_spread": "liver",
-             "fully_removable": "no", "surgery_concern": "not_sure"}
+    slots = {
+        "tumor_site": "gi_tract",
+        "hormone_status": "functional",
+        "tumor_spread": "liver",
+        "fully_removable": "no",
+        "surgery_concern": "not_sure",
+    }
     await ActionExplainOptions().run(dispatcher, make_tracker(slots=slots), DOMAIN)
     responses = [m["response"] for m in dispatcher.messages]
     assert responses[0] == "utter_fit_summary"
     assert dispatcher.messages[0]["tumor_site_label"] == "the GI (digestive) tract"
-    assert {"utter_fit_not_removable", "utter_fit_liver", "utter_fit_functional",
-            "utter_fit_site", "utter_fit_common_site", "utter_fit_surveillance_not_sure"} <= set(responses)
+    assert {
+        "utter_fit_not_removable",
+        "utter_fit_liver",
+        "utter_fit_functional",
+        "utter_fit_site",
+        "utter_fit_common_site",
+        "utter_fit_surveillance_not_sure",
+    } <= set(responses)
     assert "utter_fit_not_spread" not in responses
-    questions = next(m for m in dispatcher.messages if m["response"] == "utter_fit_questions")["questions"]
+    questions = next(m for m in dispatcher.messages if m["response"] == "utter_fit_questions")[
+        "questions"
+    ]
     assert "- Are liver-directed therapies an option?" in questions.splitlines()
     assert responses[-1] == "utter_fit_closing"

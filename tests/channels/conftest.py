@@ -4,6 +4,7 @@ The Rasa server runs through tests/channels/rasa_with_stubs.py, which replaces t
 Rasa makes to Slack (AsyncWebClient.chat_postMessage) in the server's own process and writes
 every call to a JSON-lines file the tests read. Conversations go to a throwaway SQLite file.
 """
+
 import json
 import os
 import socket
@@ -11,7 +12,7 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence
+from typing import Callable, Dict, Iterator, List, Sequence
 
 import pytest
 import requests
@@ -46,8 +47,9 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 def start(command: Sequence[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(list(command), cwd=ROOT, env=env, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        list(command), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
 
 
 def stop(*processes: subprocess.Popen) -> None:
@@ -66,23 +68,27 @@ def base_env(**overrides: str) -> Dict[str, str]:
 
 
 class Servers:
-    def __init__(self, rasa_url: str, action_url: str, slack_calls: Path, tracker_db: Path,
-                 work: Path):
+    def __init__(
+        self, rasa_url: str, action_url: str, slack_calls: Path, tracker_db: Path, work: Path
+    ):
         self.rasa_url = rasa_url
         self.action_url = action_url
         self.slack_calls_file = slack_calls
         self.tracker_db = tracker_db
         self.work = work
 
-    def slack_calls(self, channel: Optional[str] = None) -> List[Dict]:
+    def slack_calls(self, channel: str | None = None) -> List[Dict]:
         """Every chat.postMessage the server made so far (only those to `channel` if given)."""
         if not self.slack_calls_file.exists():
             return []
-        calls = [json.loads(line) for line in self.slack_calls_file.read_text().splitlines() if line]
+        calls = [
+            json.loads(line) for line in self.slack_calls_file.read_text().splitlines() if line
+        ]
         return [call for call in calls if channel is None or call.get("channel") == channel]
 
-    def wait_for_slack_calls(self, channel: str, until: Callable[[List[Dict]], bool],
-                             timeout: float = REPLY_TIMEOUT) -> List[Dict]:
+    def wait_for_slack_calls(
+        self, channel: str, until: Callable[[List[Dict]], bool], timeout: float = REPLY_TIMEOUT
+    ) -> List[Dict]:
         """Poll the calls to `channel` until `until(calls)` holds; fail with what came instead."""
         deadline = time.monotonic() + timeout
         while True:
@@ -93,23 +99,30 @@ class Servers:
                 pytest.fail(f"no matching Slack reply in {channel} after {timeout}s; got {calls}")
             time.sleep(0.2)
 
-    def user_texts(self, sender_id: str, at_least: int = 0,
-                   timeout: float = REPLY_TIMEOUT) -> List[str]:
+    def user_texts(
+        self, sender_id: str, at_least: int = 0, timeout: float = REPLY_TIMEOUT
+    ) -> List[str]:
         """What the tracker store recorded `sender_id` saying, in order. Rasa saves the tracker
         after the replies have gone out, so this waits for `at_least` messages."""
         deadline = time.monotonic() + timeout
         while True:
             with sqlite3.connect(self.tracker_db) as db:
-                rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND "
-                                  "type_name = 'user' ORDER BY id", (sender_id,)).fetchall()
+                rows = db.execute(
+                    "SELECT data FROM events WHERE sender_id = ? AND "
+                    "type_name = 'user' ORDER BY id",
+                    (sender_id,),
+                ).fetchall()
             texts = [json.loads(data)["text"] for (data,) in rows]
             if len(texts) >= at_least or time.monotonic() > deadline:
                 return texts
             time.sleep(0.2)
 
     def rest(self, sender: str, message: str) -> List[Dict]:
-        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": message}, timeout=60)
+        reply = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=60,
+        )
         reply.raise_for_status()
         return reply.json()
 
@@ -124,25 +137,48 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
-    env = base_env(SLACK_TOKEN=SLACK_TEST_TOKEN, SLACK_SIGNING_SECRET=SLACK_TEST_SECRET,
-                   SLACK_STUB_CALLS=str(work / "slack_calls.jsonl"),
-                   FEEDBACK_DB=str(work / "feedback.db"))
+    env = base_env(
+        SLACK_TOKEN=SLACK_TEST_TOKEN,
+        SLACK_SIGNING_SECRET=SLACK_TEST_SECRET,
+        SLACK_STUB_CALLS=str(work / "slack_calls.jsonl"),
+        FEEDBACK_DB=str(work / "feedback.db"),
+    )
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
-    actions = start([str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
-                    env, action_log)
+    actions = start(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)], env, action_log
+    )
     rasa = start(
-        [str(VENV_BIN / "python"), str(Path(__file__).parent / "rasa_with_stubs.py"), "run",
-         "--model", str(model_path), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-         "--port", str(rasa_port), "--interface", "127.0.0.1",
-         # the browser test's page is served from another local port (make serve names its origin)
-         "--cors", "*"],
-        env, rasa_log,
+        [
+            str(VENV_BIN / "python"),
+            str(Path(__file__).parent / "rasa_with_stubs.py"),
+            "run",
+            "--model",
+            str(model_path),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+            # the browser test's page is served from another local port (make serve names its origin)
+            "--cors",
+            "*",
+        ],
+        env,
+        rasa_log,
     )
     try:
         wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield Servers(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}",
-                      work / "slack_calls.jsonl", tracker_db, work)
+        yield Servers(
+            f"http://127.0.0.1:{rasa_port}",
+            f"http://127.0.0.1:{action_port}",
+            work / "slack_calls.jsonl",
+            tracker_db,
+            work,
+        )
     finally:
         stop(rasa, actions)
 
@@ -164,8 +200,11 @@ def no_slack_server(tmp_path_factory) -> Iterator[str]:
     """credentials.yml served with SLACK_TOKEN and SLACK_SIGNING_SECRET empty (the Makefile's default)."""
     work = tmp_path_factory.mktemp("no_slack")
     port, log = free_port(), work / "server.log"
-    process = start([str(VENV_BIN / "python"), "-c", CHANNELS_ONLY_SERVER, str(port)],
-                    base_env(SLACK_TOKEN="", SLACK_SIGNING_SECRET=""), log)
+    process = start(
+        [str(VENV_BIN / "python"), "-c", CHANNELS_ONLY_SERVER, str(port)],
+        base_env(SLACK_TOKEN="", SLACK_SIGNING_SECRET=""),
+        log,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/", process, log)
         yield f"http://127.0.0.1:{port}"

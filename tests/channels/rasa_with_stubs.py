@@ -3,6 +3,7 @@
 slack_sdk sends everything to https://slack.com/api/, so the stub sits on the method Rasa's
 Slack channel calls (AsyncWebClient.chat_postMessage), inside the server process.
 """
+
 import json
 import os
 import sys
@@ -18,7 +19,7 @@ async def record_post_message(self, **kwargs):
     return {"ok": True}
 
 
-AsyncWebClient.chat_postMessage = record_post_message
+AsyncWebClient.chat_postMessage = record_post_message  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from rasa.__main__ import main

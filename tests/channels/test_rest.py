@@ -4,6 +4,7 @@ The REST channel has no authentication of its own: it is for callers on the same
 (rasa shell uses it too). Whatever a caller sends, it gets a clear 4xx or a normal answer,
 never a 500, and the server keeps answering.
 """
+
 import json
 import uuid
 
@@ -12,8 +13,13 @@ import requests
 
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
 CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
-GREETING_PAYLOADS = ["/ask_treatment_factors", "/explore_options", "/ask_surgery",
-                     "/request_appointment", "/ask_capabilities"]
+GREETING_PAYLOADS = [
+    "/ask_treatment_factors",
+    "/explore_options",
+    "/ask_surgery",
+    "/request_appointment",
+    "/ask_capabilities",
+]
 
 
 def webhook(servers) -> str:
@@ -35,7 +41,10 @@ def test_rest_answers_with_text_and_buttons(servers):
     assert answer["text"].startswith(CHEMOTHERAPY)
     assert len(answer["buttons"]) == 3
     assert helpful["text"] == "Was this helpful?"
-    assert [b["payload"] for b in helpful["buttons"]] == ["/feedback_helpful", "/feedback_not_helpful"]
+    assert [b["payload"] for b in helpful["buttons"]] == [
+        "/feedback_helpful",
+        "/feedback_not_helpful",
+    ]
 
 
 def json_body(value) -> dict:
@@ -44,20 +53,32 @@ def json_body(value) -> dict:
 
 MALFORMED = [
     pytest.param({"data": b""}, id="empty-body"),
-    pytest.param({"data": b"", "headers": {"Content-Type": "application/json"}},
-                 id="empty-json-body"),
-    pytest.param({"data": b"what is chemotherapy", "headers": {"Content-Type": "application/json"}},
-                 id="not-json"),
-    pytest.param({"data": b"{\"sender\": \"x\", \"message\": ", "headers": {"Content-Type": "application/json"}},
-                 id="truncated-json"),
+    pytest.param(
+        {"data": b"", "headers": {"Content-Type": "application/json"}}, id="empty-json-body"
+    ),
+    pytest.param(
+        {"data": b"what is chemotherapy", "headers": {"Content-Type": "application/json"}},
+        id="not-json",
+    ),
+    pytest.param(
+        {"data": b'{"sender": "x", "message": ', "headers": {"Content-Type": "application/json"}},
+        id="truncated-json",
+    ),
     pytest.param(json_body(["what is chemotherapy"]), id="json-array"),
     pytest.param(json_body("what is chemotherapy"), id="json-string"),
     pytest.param(json_body({"sender": "rest-malformed"}), id="no-message"),
     pytest.param(json_body({"sender": "rest-malformed", "message": None}), id="null-message"),
     pytest.param(json_body({"sender": "rest-malformed", "message": 42}), id="number-message"),
-    pytest.param(json_body({"sender": "rest-malformed", "message": {"text": "hi"}}), id="object-message"),
-    pytest.param({"data": "message=hi&sender=x".encode(),
-                  "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, id="form-encoded"),
+    pytest.param(
+        json_body({"sender": "rest-malformed", "message": {"text": "hi"}}), id="object-message"
+    ),
+    pytest.param(
+        {
+            "data": b"message=hi&sender=x",
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
+        id="form-encoded",
+    ),
 ]
 
 
@@ -69,17 +90,29 @@ def test_malformed_requests_get_400_with_the_reason(servers, request_kwargs):
     assert servers.rest(sender(), "/greet")[0]["text"].startswith(GREETING)
 
 
-@pytest.mark.parametrize("message", [
-    "what is chemotherapy " + "x" * 100_000,
-    "what is chemotherapy 🙂 – é ü ß 中文 العربية",
-    "🙂🙂🙂",
-    "<script>alert('x')</script>",
-    "<img src=x onerror=alert(1)> what is chemotherapy",
-    "",
-    "   \n\t ",
-    "\u0000\u202e\ufeff",
-], ids=["100kB", "unicode", "emoji-only", "script", "img-onerror",
-        "empty", "whitespace", "control-characters"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what is chemotherapy " + "x" * 100_000,
+        "what is chemotherapy 🙂 – é ü ß 中文 العربية",
+        "🙂🙂🙂",
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)> what is chemotherapy",
+        "",
+        "   \n\t ",
+        "\u0000\u202e\ufeff",
+    ],
+    ids=[
+        "100kB",
+        "unicode",
+        "emoji-only",
+        "script",
+        "img-onerror",
+        "empty",
+        "whitespace",
+        "control-characters",
+    ],
+)
 def test_odd_messages_get_a_normal_answer(servers, message):
     user = sender()
     reply = requests.post(webhook(servers), json={"sender": user, "message": message}, timeout=120)
@@ -91,15 +124,18 @@ def test_odd_messages_get_a_normal_answer(servers, message):
     assert servers.rest(user, "/greet")[0]["text"].startswith(GREETING)
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/conversations/someone/tracker"),
-    ("POST", "/conversations/someone/messages"),
-    ("POST", "/conversations/someone/trigger_intent"),
-    ("GET", "/status"),
-    ("POST", "/model/parse"),
-    ("PUT", "/model"),
-    ("GET", "/domain"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/conversations/someone/tracker"),
+        ("POST", "/conversations/someone/messages"),
+        ("POST", "/conversations/someone/trigger_intent"),
+        ("GET", "/status"),
+        ("POST", "/model/parse"),
+        ("PUT", "/model"),
+        ("GET", "/domain"),
+    ],
+)
 def test_http_api_is_not_exposed(servers, method, path):
     """`rasa run` without --enable-api registers none of the HTTP API's routes: 404."""
     response = requests.request(method, servers.rasa_url + path, json={"text": "hi"}, timeout=30)

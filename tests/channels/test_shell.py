@@ -6,6 +6,7 @@ number does nothing), Enter picks. Custom actions go to the session's action ser
 conversation goes to a throwaway SQLite file. SLACK_TOKEN and SLACK_SIGNING_SECRET are empty,
 as for anyone who does not use Slack: `rasa shell` reads credentials.yml too.
 """
+
 import fcntl
 import os
 import re
@@ -40,8 +41,15 @@ class Terminal:
     def __init__(self, command, env, columns=200, rows=50):
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=slave, stdout=slave,
-                                        stderr=slave, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+        )
         os.close(slave)
         self.raw = b""
         self.position = 0  # expect() searches what came after the previous match
@@ -65,8 +73,10 @@ class Terminal:
                 self.position = match.end()
                 return match.group(0)
             if time.monotonic() > deadline or self.process.poll() is not None:
-                pytest.fail(f"{pattern!r} not shown within {timeout}s (exit code "
-                            f"{self.process.poll()}); the screen ends with:\n{self.screen[-3000:]}")
+                pytest.fail(
+                    f"{pattern!r} not shown within {timeout}s (exit code "
+                    f"{self.process.poll()}); the screen ends with:\n{self.screen[-3000:]}"
+                )
             self.read(0.2)
 
     def type(self, keys: str) -> None:
@@ -80,7 +90,7 @@ class Terminal:
             self.read(0.1)
         self.type(ENTER)
 
-    def wait(self, timeout: float) -> int:
+    def wait(self, timeout: float) -> int | None:
         deadline = time.monotonic() + timeout
         while self.process.poll() is None and time.monotonic() < deadline:
             self.read(0.2)
@@ -104,24 +114,44 @@ def shell(servers, model_path, tmp_path):
         f'action_endpoint:\n  url: "{servers.action_url}/webhook"\n'
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n'
     )
-    env = dict(os.environ, TERM="xterm", SLACK_TOKEN="", SLACK_SIGNING_SECRET="",
-               RASA_TELEMETRY_ENABLED="false",
-               PROMPT_TOOLKIT_NO_CPR="1")  # a pty does not answer cursor-position queries
-    terminal = Terminal([str(ROOT / ".venv" / "bin" / "rasa"), "shell", "--model", str(model_path),
-                         "--endpoints", str(endpoints), "--credentials", "credentials.yml",
-                         "--port", str(free_port())], env)
+    env = dict(
+        os.environ,
+        TERM="xterm",
+        SLACK_TOKEN="",
+        SLACK_SIGNING_SECRET="",
+        RASA_TELEMETRY_ENABLED="false",
+        PROMPT_TOOLKIT_NO_CPR="1",
+    )  # a pty does not answer cursor-position queries
+    terminal = Terminal(
+        [
+            str(ROOT / ".venv" / "bin" / "rasa"),
+            "shell",
+            "--model",
+            str(model_path),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
+            "--port",
+            str(free_port()),
+        ],
+        env,
+    )
     yield terminal
     terminal.close()
 
 
 def test_a_conversation_in_rasa_shell(shell):
-    shell.expect(r"Bot loaded\. Type a message and press enter \(use '/stop' to exit\)",
-                 STARTUP_TIMEOUT)
+    shell.expect(
+        r"Bot loaded\. Type a message and press enter \(use '/stop' to exit\)", STARTUP_TIMEOUT
+    )
     shell.expect(r"Your input ->")
 
     shell.type("hi" + ENTER)
-    shell.expect(r"\? Hi! I explain general information about treatment for neuroendocrine "
-                 r"tumors \(NETs\)")
+    shell.expect(
+        r"\? Hi! I explain general information about treatment for neuroendocrine "
+        r"tumors \(NETs\)"
+    )
     shell.expect(r"1: Treatment options \(/ask_treatment_factors\)")
     shell.choose(6)  # five buttons, then "Type out your own message..."
     shell.expect(r"Your input ->")

@@ -8,6 +8,7 @@ python-socketio 5.9.0; these tests fail if that pin stops doing its job.
 The client uses the polling transport: python-socketio's client websocket transport fails
 with the aiohttp (3.9.5) that Rasa 3.6 pins. Browsers use websocket; test_web_widget.py covers that.
 """
+
 import asyncio
 import inspect
 from typing import Any, Callable, Dict, List
@@ -32,7 +33,7 @@ class WidgetLikeClient:
 
     def __init__(self) -> None:
         self.sio = socketio.AsyncClient(reconnection=False)
-        self.confirmed: "asyncio.Queue[Any]" = asyncio.Queue()
+        self.confirmed: asyncio.Queue[Any] = asyncio.Queue()
         self.replies: List[Dict[str, Any]] = []
         self.new_reply = asyncio.Event()
         self.sio.on("session_confirm", self.confirmed.put_nowait)
@@ -43,8 +44,9 @@ class WidgetLikeClient:
         self.new_reply.set()
 
     async def connect(self, url: str, session_id=None) -> str:
-        await self.sio.connect(url, transports=["polling"], socketio_path="/socket.io",
-                               wait_timeout=REPLY_TIMEOUT)
+        await self.sio.connect(
+            url, transports=["polling"], socketio_path="/socket.io", wait_timeout=REPLY_TIMEOUT
+        )
         await self.sio.emit("session_request", {"session_id": session_id})
         confirmed = await asyncio.wait_for(self.confirmed.get(), REPLY_TIMEOUT)
         # Rasa sends the bare id; other servers send {"session_id": ...}
@@ -90,10 +92,15 @@ async def test_session_request_then_message_gets_replies(servers):
         assert "this is not medical advice" in greeting["text"]
         buttons = greeting["quick_replies"]
         assert len(buttons) == 5
-        assert (buttons[0]["title"], buttons[0]["payload"]) == ("Treatment options", "/ask_treatment_factors")
+        assert (buttons[0]["title"], buttons[0]["payload"]) == (
+            "Treatment options",
+            "/ask_treatment_factors",
+        )
 
         await client.say("what is chemotherapy", session_id)
-        answer = await client.wait_for(text_starts("Chemotherapy works by killing fast-growing cells"))
+        answer = await client.wait_for(
+            text_starts("Chemotherapy works by killing fast-growing cells")
+        )
         assert "Targeted therapy" in [button["title"] for button in answer["quick_replies"]]
         helpful = await client.wait_for(text_starts("Was this helpful?"))
         assert {"Yes", "No"} <= {button["title"] for button in helpful["quick_replies"]}

@@ -1,13 +1,13 @@
 """The walk-through as people use it: real messages over REST, with the action server running."""
+
 import re
 import uuid
 
 import pytest
-import yaml
 
-from support import ROOT
+from support import domain
 
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+RESPONSES = domain()["responses"]
 
 
 def opening(response: str, variation: int = -1) -> str:
@@ -33,7 +33,9 @@ def chat(servers):
 
 
 def test_all_factors_in_the_first_message_skip_their_questions(chat):
-    said = chat.say("my mom has a hormone-producing NET in her small intestine that spread to the liver, what are her options?")
+    said = chat.say(
+        "my mom has a hormone-producing NET in her small intestine that spread to the liver, what are her options?"
+    )
     assert opening("utter_walkthrough_intro") in said
     assert opening("utter_ask_fully_removable") in said
     for question in ("utter_ask_tumor_site", "utter_ask_hormone_status", "utter_ask_tumor_spread"):
@@ -55,7 +57,11 @@ def test_one_factor_at_a_time_with_unknowns_from_the_menu(chat):
     assert opening("utter_ask_surgery_concern") in chat.say("/dont_know")
     said = chat.say("/affirm")
     assert "the pancreas" in said
-    for statement in ("utter_fit_removal_unknown", "utter_fit_hormones_not_sure", "utter_fit_active_surveillance"):
+    for statement in (
+        "utter_fit_removal_unknown",
+        "utter_fit_hormones_not_sure",
+        "utter_fit_active_surveillance",
+    ):
         assert opening(statement) in said
 
 
@@ -102,7 +108,9 @@ def test_an_off_topic_reply_is_a_miss_not_the_end_of_the_walkthrough(chat):
 
 
 def test_a_correction_after_the_explanation_explains_again(chat):
-    chat.say("my sister has a non-functional net in her pancreas that hasn't spread, what are the options")
+    chat.say(
+        "my sister has a non-functional net in her pancreas that hasn't spread, what are the options"
+    )
     chat.say("yes")
     assert "the pancreas" in chat.say("no")
     said = chat.say("actually it's in the lung")

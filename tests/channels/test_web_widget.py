@@ -5,6 +5,7 @@ at the session's Rasa server (the `servers` fixture) through window.NET_ASSISTAN
 Chromium is Debian's (/usr/bin/chromium, `make browser`); Playwright only drives it, it never
 downloads a browser. web/node_modules comes from `make web`.
 """
+
 import functools
 import json
 import re
@@ -14,7 +15,14 @@ from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from support import ROOT
 
@@ -22,8 +30,13 @@ WEB = ROOT / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 # Generous: the first reply after the server starts can take ~10 s on a 2-core machine.
 REPLY_TIMEOUT_MS = 90_000
@@ -46,7 +59,9 @@ def page_url() -> Iterator[str]:
     """web/ served the way `make serve` does (a static file server), on a free port."""
     if not BUNDLE.exists():
         pytest.fail(f"{BUNDLE} is missing: run `make web` (npm ci in web/)")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(WEB)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(WEB))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -62,8 +77,9 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
@@ -131,7 +147,9 @@ class Widget:
 @pytest.fixture
 def widget(browser, page_url, servers, results_dir, request) -> Iterator[Widget]:
     context = browser.new_context(viewport={"width": 1100, "height": 860})
-    context.add_init_script(f"window.NET_ASSISTANT_CONFIG = {{socketUrl: {json.dumps(servers.rasa_url)}}};")
+    context.add_init_script(
+        f"window.NET_ASSISTANT_CONFIG = {{socketUrl: {json.dumps(servers.rasa_url)}}};"
+    )
     widget = Widget(context, page_url)
     failures_before = request.session.testsfailed
     try:
@@ -163,7 +181,8 @@ def test_greeting_question_button_and_reload(widget: Widget, servers, results_di
     expect(widget.reply_button("Yes")).to_be_visible()
     # The page with the widget, scrolled to the question and its answer.
     widget.user_messages().filter(has_text="what is chemotherapy").evaluate(
-        "element => element.scrollIntoView({block: 'start'})")
+        "element => element.scrollIntoView({block: 'start'})"
+    )
     widget.page.screenshot(path=str(results_dir / "web_widget.png"))
 
     # A button sends its payload, and the answer is that topic's.
@@ -205,7 +224,9 @@ def test_user_html_is_shown_as_text(widget: Widget):
     assert mine.inner_text().strip() == HTML_INPUT
     assert mine.locator("script, b, img").count() == 0
     # the bot answers (whatever it makes of it), and still nothing ran or appeared
-    expect(widget.page.locator(".rw-response")).not_to_have_count(bot_replies_before, timeout=REPLY_TIMEOUT_MS)
+    expect(widget.page.locator(".rw-response")).not_to_have_count(
+        bot_replies_before, timeout=REPLY_TIMEOUT_MS
+    )
     assert widget.page.locator(".rw-messages-container").locator("script, b, img").count() == 0
 
     assert widget.dialogs == []
