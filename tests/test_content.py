@@ -14,7 +14,7 @@ DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
 SLOT_VALUES = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
 # fill-ins that actions pass with utter_message instead of slots
-ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {"questions"}
+ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {"questions", "drug"}
 TOPIC_RESPONSES = [
     "utter_expert_team",
     "utter_treatment_factors",
@@ -31,6 +31,10 @@ TOPIC_RESPONSES = [
     "utter_clinical_trials",
     "utter_request_appointment",
     "utter_support",
+    "utter_treatment_goal",
+    "utter_spread",
+    "utter_second_opinion",
+    "utter_insurance",
 ]
 VARIATIONS = [(name, v) for name, variations in RESPONSES.items() for v in variations]
 BUTTON_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
