@@ -24,7 +24,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # unset (rasa run and rasa shell alike); left empty, the Slack channel answers 503 "not configured".
 export SLACK_TOKEN ?=
 export SLACK_SIGNING_SECRET ?=
-# the model names a component of this project (nlp.emergency_override): import it from here
+# the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help install pipeline validate train shell actions serve web browser lint format test benchmark lock clean

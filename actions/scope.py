@@ -1,10 +1,12 @@
-"""Answers at the edge of the page: a named drug the page does not name, a question it does not cover."""
+"""Answers at the edge of the page: a drug the page does not name, a question it does not cover."""
 
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.factors import mentioned_values
 
 DRUG_ENTITY = "drug"
 ASPECT_ENTITY = "aspect"
@@ -25,12 +27,8 @@ NOT_COVERED: Dict[str, str] = {
 NOT_COVERED_DEFAULT = "utter_not_covered"
 
 
-def first_entity(message: Dict[str, Any], entity: str) -> Dict[str, Any] | None:
-    return next((e for e in message.get("entities") or [] if e.get("entity") == entity), None)
-
-
 class ActionNoteNamedDrug(Action):
-    """Before a treatment's answer: say that the page does not name the drug that was asked about."""
+    """Before a treatment's answer: say that the page does not name the drug asked about."""
 
     def name(self) -> str:
         return "action_note_named_drug"
@@ -38,12 +36,18 @@ class ActionNoteNamedDrug(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        drug = first_entity(tracker.latest_message, DRUG_ENTITY)
+        # SpacyEntityExtractor gives the words the person used ("Lutathera"), which is
+        # what the note should repeat.
+        drug = next(
+            (
+                e
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == DRUG_ENTITY
+            ),
+            None,
+        )
         if drug:
-            # the words the person used ("Lutathera"), not the canonical id
-            dispatcher.utter_message(
-                response="utter_drug_not_named", drug=drug.get("text") or drug["value"]
-            )
+            dispatcher.utter_message(response="utter_drug_not_named", drug=drug["value"])
         return []
 
 
@@ -56,7 +60,7 @@ class ActionAnswerNotCovered(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        aspect = first_entity(tracker.latest_message, ASPECT_ENTITY)
-        response = NOT_COVERED.get(str(aspect.get("value")) if aspect else "", NOT_COVERED_DEFAULT)
+        aspects = mentioned_values(ASPECT_ENTITY, tracker.latest_message.get("text") or "")
+        response = next((NOT_COVERED[a] for a in aspects if a in NOT_COVERED), NOT_COVERED_DEFAULT)
         dispatcher.utter_message(response=response)
         return []

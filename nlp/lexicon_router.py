@@ -1,0 +1,141 @@
+"""An NLU component: where the project's lexicon is sure, it decides the intent.
+
+An intent classifier trained on a few hundred examples, with no pretrained vectors, is not
+sure of everything people write. The entity ruler (nlp/entity_patterns.yml, run by SpacyNLP)
+knows some words for certain, and this component, last in config.yml, lets them decide:
+
+1. A described emergency is `emergency`, whatever the classifier thought: "call 911" must not
+   depend on its confidence. The bare words "emergency" / "urgent" do not count when the
+   message says it is not one ("not an emergency, just feeling down"), and then neither does
+   a classifier's `emergency` without an emergency phrase: its next guess stands.
+2. Another cancer or condition, in a message that names no NET, is `ask_other_condition`:
+   "radiation for prostate cancer" is not the NET radiation question.
+3. A NET question about an aspect the page does not cover (side effects, doses, outlook...)
+   that the classifier read as a page topic is `ask_not_covered`: a page topic's answer
+   would pass off as an answer to it.
+4. "What does <a word of the page> mean?" is `ask_term_meaning`.
+5. A named drug or procedure (octreotide, Y-90...) leads to its page topic when the
+   classifier read another topic or was unsure: an answer beats "did you mean".
+6. A yes or no that states a walk-through factor ("yes, to the liver") answers the factor.
+"""
+
+import re
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+EMERGENCY = "emergency"
+# the emergency value that is only the word itself, which a negation takes back
+EMERGENCY_WORD_ONLY = "generic"
+NEGATED = re.compile(
+    r"\b(not|isn't|isnt|is not|no|nothing|non)( an| a| really| that)? (emergency|urgent)\b"
+)
+OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
+NET_WORDS = ("net", "neuroendocrine", "carcinoid")
+# Words of the page the glossary explains (actions/glossary.py), and how people ask for one.
+GLOSSARY_LABELS = ("term", "hormone_status", "tumor_spread")
+DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for|stands for)\b")
+WHAT_IS_A = re.compile(r"(what is|what's|whats) (a|an) ")
+FACTOR_LABELS = ("tumor_site", "hormone_status", "tumor_spread")
+
+# The page's topics: readings the lexicon may correct (it never overrules a reading of
+# personal advice, an emergency, small talk or the walk-through's answers).
+PAGE_TOPICS = frozenset(
+    {
+        "ask_treatment_factors",
+        "ask_treatment_goal",
+        "ask_spread",
+        "ask_surgery",
+        "ask_surgery_not_possible",
+        "ask_active_surveillance",
+        "ask_chemotherapy",
+        "ask_targeted_therapy",
+        "ask_radiation_therapy",
+        "ask_prrt",
+        "ask_somatostatin_analogs",
+        "ask_liver_directed_therapy",
+        "ask_where_nets_occur",
+        "ask_term_meaning",
+    }
+)
+UNSURE = frozenset({"nlu_fallback", "out_of_scope"})
+# Aspects no page topic answers. "symptoms" and "stage" are not among them: the page does
+# speak of relieving symptoms and of how advanced the disease is.
+NOT_COVERED_ASPECTS = frozenset(
+    {"diagnosis", "outlook", "cause", "prevention", "side_effects", "diet", "dose"}
+)
+
+
+def _values(doc: Any, label: str) -> List[str]:
+    return [ent.ent_id_ for ent in doc.ents if ent.label_ == label]
+
+
+def _mentions_net(doc: Any) -> bool:
+    return any(
+        ent.label_ == NET_MENTION or any(word in ent.text.lower() for word in NET_WORDS)
+        for ent in doc.ents
+    )
+
+
+def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -> str | None:
+    """The intent the lexicon decides for a parsed message, or None to keep `intent`."""
+    text = doc.text.lower()
+    emergencies = _values(doc, EMERGENCY)
+    negated = bool(NEGATED.search(text))
+    if any(value != EMERGENCY_WORD_ONLY for value in emergencies) or (emergencies and not negated):
+        return EMERGENCY
+    if intent == EMERGENCY and negated:
+        return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
+    if intent in ("affirm", "deny", "nlu_fallback") and any(
+        _values(doc, label) for label in FACTOR_LABELS
+    ):
+        return "inform"
+    asks_definition = DEFINITION.search(text) and any(_values(doc, g) for g in GLOSSARY_LABELS)
+    if (asks_definition or (WHAT_IS_A.match(text) and _values(doc, "term"))) and intent not in (
+        "ask_personal_advice",
+        "ask_not_covered",
+    ):
+        return "ask_term_meaning"
+    correctable = intent in PAGE_TOPICS or intent in UNSURE
+    if _values(doc, OTHER_CONDITION) and not _mentions_net(doc):
+        asks_about_it = correctable or intent in ("ask_not_covered", "explore_options")
+        return "ask_other_condition" if asks_about_it else None
+    if not correctable:
+        return None
+    if NOT_COVERED_ASPECTS & set(_values(doc, ASPECT)):
+        return "ask_not_covered"
+    drugs = _values(doc, DRUG)
+    if drugs:
+        return f"ask_{drugs[0]}"
+    return None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class LexiconRouter(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LexiconRouter":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            if doc is None:
+                continue
+            intent = routed_intent(
+                doc, (message.get(INTENT) or {}).get("name"), message.get(INTENT_RANKING_KEY) or []
+            )
+            if intent:
+                message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        return messages
