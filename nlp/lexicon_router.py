@@ -5,7 +5,8 @@ sure of everything people write. The entity ruler (nlp/entity_patterns.yml, run 
 knows some words for certain, and this component, last in config.yml, lets them decide:
 
 1. A described emergency is `emergency`, whatever the classifier thought: "call 911" must not
-   depend on its confidence. The bare words "emergency" / "urgent" do not count when the
+   depend on its confidence. It is an emergency phrase of the ruler, or a sign from
+   EMERGENCY_SIGNS: two words near each other ("lips ... blue", "fever ... 104"). The bare words "emergency" / "urgent" do not count when the
    message says it is not one ("not an emergency, just feeling down"), and then neither does
    a classifier's `emergency` without an emergency phrase: its next guess stands.
 2. Another cancer or condition, in a message that names no NET, is `ask_other_condition`:
@@ -36,12 +37,49 @@ EMERGENCY_WORD_ONLY = "generic"
 NEGATED = re.compile(
     r"\b(not|isn't|isnt|is not|no|nothing|non)( an| a| really| that)? (emergency|urgent)\b"
 )
+# Signs of an emergency that phrases cannot list: a word of each set within SIGN_WINDOW
+# tokens of each other ("her lips are going blue", "vomiting a lot of blood").
+SIGN_WINDOW = 5
+EMERGENCY_SIGNS = [
+    (
+        {"chest"},
+        {"pain", "pains", "hurts", "hurting", "pressure", "tight", "crushing", "squeezing"},
+    ),
+    (
+        {"breathe", "breath", "breathing", "air"},
+        {"n't", "cannot", "cant", "barely", "struggling", "gasping"},
+    ),
+    ({"lips", "face", "fingers", "skin"}, {"blue", "grey", "gray"}),
+    ({"throat", "tongue", "lips"}, {"swelling", "swollen", "closing", "closed"}),
+    ({"vomit", "vomiting", "throwing", "puking", "coughing", "spitting"}, {"blood", "bloody"}),
+    (
+        {"shivering", "shaking", "shakes", "chills", "rigors"},
+        {"non", "nonstop", "uncontrollably", "violently", "stop"},
+    ),
+    (
+        {"pain", "hurts", "hurting"},
+        {"unbearable", "terrible", "severe", "excruciating", "worst", "agony", "screaming"},
+    ),
+    ({"arm", "face", "side", "leg"}, {"numb", "drooping", "droopy", "paralyzed", "paralysed"}),
+    ({"speak", "talk", "talking", "words"}, {"slurring", "slurred", "garbled"}),
+    ({"wake", "respond", "responding", "conscious"}, {"n't", "not", "cannot", "barely"}),
+]
+FEVER_WORDS = {"fever", "temp", "temperature"}
+# a fever this high, in Fahrenheit or Celsius
+HIGH_FEVER = [(102.0, 110.0), (39.0, 43.0)]
+# "no chest pain" is not a sign
+NO_SIGN_BEFORE = {"no", "without", "never"}
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
 NET_WORDS = ("net", "neuroendocrine", "carcinoid")
 # Words of the page the glossary explains (actions/glossary.py), and how people ask for one.
 GLOSSARY_LABELS = ("term", "hormone_status", "tumor_spread")
-DEFINITION = re.compile(r"\b(mean|means|meaning|define|definition|stand for|stands for)\b")
+DEFINITION = re.compile(
+    r"\bmeans?( what| exactly| in (plain|simple))?\s*[?.!]*$|\bmeaning\b|\bdefin(e|ition)\b"
+    r"|\bstands? for\b|\bwhat is meant by\b"
+)
 WHAT_IS_A = re.compile(r"(what is|what's|whats) (a|an) ")
+# glossary words that are not also a page topic of their own ("what is a catheter")
+WORDS_NOT_TOPICS = {"iv", "catheter", "artery", "radionuclide", "metastasis"}
 FACTOR_LABELS = ("tumor_site", "hormone_status", "tumor_spread")
 
 # The page's topics: readings the lexicon may correct (it never overrules a reading of
@@ -65,6 +103,16 @@ PAGE_TOPICS = frozenset(
     }
 )
 UNSURE = frozenset({"nlu_fallback", "out_of_scope"})
+# Readings that say nothing about the tumor: one that names a factor is an answer about it.
+NOT_A_QUESTION = UNSURE | {
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "thank",
+    "feedback_helpful",
+    "feedback_not_helpful",
+}
 # Aspects no page topic answers. "symptoms" and "stage" are not among them: the page does
 # speak of relieving symptoms and of how advanced the disease is.
 NOT_COVERED_ASPECTS = frozenset(
@@ -74,6 +122,30 @@ NOT_COVERED_ASPECTS = frozenset(
 
 def _values(doc: Any, label: str) -> List[str]:
     return [ent.ent_id_ for ent in doc.ents if ent.label_ == label]
+
+
+def _number(token: Any) -> float | None:
+    try:
+        return float(token.text)
+    except ValueError:
+        return None
+
+
+def _has_emergency_sign(doc: Any) -> bool:
+    words = [token.lower_ for token in doc]
+    for i, word in enumerate(words):
+        if i and words[i - 1] in NO_SIGN_BEFORE:
+            continue
+        near = set(words[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1])
+        if any(word in first and near & second for first, second in EMERGENCY_SIGNS):
+            return True
+        if word in FEVER_WORDS:
+            numbers = [_number(t) for t in doc[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1]]
+            if "high" in near or any(
+                n is not None and low <= n <= high for n in numbers for low, high in HIGH_FEVER
+            ):
+                return True
+    return False
 
 
 def _mentions_net(doc: Any) -> bool:
@@ -86,18 +158,27 @@ def _mentions_net(doc: Any) -> bool:
 def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -> str | None:
     """The intent the lexicon decides for a parsed message, or None to keep `intent`."""
     text = doc.text.lower()
-    emergencies = _values(doc, EMERGENCY)
+    emergencies = [
+        ent.ent_id_
+        for ent in doc.ents
+        if ent.label_ == EMERGENCY
+        and not (ent.start and doc[ent.start - 1].lower_ in NO_SIGN_BEFORE)
+    ]
     negated = bool(NEGATED.search(text))
-    if any(value != EMERGENCY_WORD_ONLY for value in emergencies) or (emergencies and not negated):
+    if (
+        any(value != EMERGENCY_WORD_ONLY for value in emergencies)
+        or (emergencies and not negated)
+        or _has_emergency_sign(doc)
+    ):
         return EMERGENCY
     if intent == EMERGENCY and negated:
         return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
-    if intent in ("affirm", "deny", "nlu_fallback") and any(
-        _values(doc, label) for label in FACTOR_LABELS
-    ):
+    if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
         return "inform"
     asks_definition = DEFINITION.search(text) and any(_values(doc, g) for g in GLOSSARY_LABELS)
-    if (asks_definition or (WHAT_IS_A.match(text) and _values(doc, "term"))) and intent not in (
+    if (
+        asks_definition or (WHAT_IS_A.match(text) and WORDS_NOT_TOPICS & set(_values(doc, "term")))
+    ) and intent not in (
         "ask_personal_advice",
         "ask_not_covered",
     ):

@@ -1,0 +1,77 @@
+"""The lexicon's decisions (nlp/lexicon_router.py) on the project's own spaCy pipeline.
+
+The messages here are written for this test; tests/test_nlu_holdout.py measures the whole
+NLU on messages written by someone else.
+"""
+
+import pytest
+import spacy
+
+from actions.factors import PIPELINE_DIR
+from nlp.lexicon_router import routed_intent
+
+NLP = spacy.load(PIPELINE_DIR)
+
+
+def route(text: str, intent: str, ranking=()):
+    return routed_intent(NLP(text), intent, list(ranking))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick one about lanreotide, also his throat is swelling up while he flushes",
+        "three days after the embolization she has a temp of 103.5 and the shakes",
+        "temperature 39.8 since the procedure",
+        "my grandma's lips look blue and she is gasping",
+        "he is coughing up bright red blood",
+        "the pain in his belly is unbearable",
+        "her face is drooping on one side",
+        "i don't want to be alive anymore",
+        "he says everyone would be better off without me",
+        "she can't breathe properly and is scared",
+    ],
+)
+def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text):
+    assert route(text, "ask_liver_directed_therapy") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can surgery help with pain from the tumor",
+        "no chest pain, just tired all the time",
+        "does chemo make you lose your hair",
+        "is a temperature check part of the follow up",
+        "the scan of his chest was clear",
+    ],
+)
+def test_ordinary_questions_are_not_emergencies(text):
+    assert route(text, "ask_surgery") != "emergency"
+
+
+def test_not_an_emergency_takes_back_the_word_and_the_classifiers_guess():
+    ranking = [{"name": "emergency"}, {"name": "ask_support"}]
+    assert route("this is not an emergency, i just feel low", "emergency", ranking) == "ask_support"
+    assert route("not an emergency but my throat is closing", "ask_support") == "emergency"
+
+
+def test_another_cancer_without_a_net_is_another_condition():
+    assert route("how is radiation given for prostate cancer", "ask_radiation_therapy") == (
+        "ask_other_condition"
+    )
+    assert route("my mum has a net and had breast cancer, what is prrt", "ask_prrt") is None
+
+
+def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
+    assert route("tell me about sutent", "nlu_fallback") == "ask_targeted_therapy"
+    assert route("is TACE like chemo", "ask_chemotherapy") == "ask_liver_directed_therapy"
+    assert route("side effects of capecitabine", "ask_chemotherapy") == "ask_not_covered"
+    assert route("octreotide dose for adults", "ask_personal_advice") is None
+
+
+def test_definitions_and_factor_answers():
+    assert route("what does metastasized mean", "ask_spread") == "ask_term_meaning"
+    assert route("what's a catheter", "ask_capabilities") == "ask_term_meaning"
+    assert route("what does liver spread mean for treatment", "ask_spread") is None
+    assert route("yes, in the liver", "affirm") == "inform"
