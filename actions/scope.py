@@ -16,6 +16,7 @@ ASPECT_ENTITY = "aspect"
 NOT_COVERED: Dict[str, str] = {
     "symptoms": "utter_not_covered_symptoms",
     "diagnosis": "utter_not_covered_diagnosis",
+    "diagnosis_mentioned": "utter_not_covered_diagnosis",
     "stage": "utter_not_covered_stage",
     "outlook": "utter_not_covered_outlook",
     "cause": "utter_not_covered_cause",
