@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterable, List, Tuple
 
 import yaml
+from rasa.shared.nlu.training_data.entities_parser import replace_entities
 from rasa.shared.nlu.training_data.loading import load_data
 
 from support import REPORT, ROOT
@@ -33,9 +34,10 @@ def training_examples() -> List[str]:
 
 
 def story_messages() -> List[str]:
+    """Every message a story's user types, without its entity annotations."""
     stories = yaml.safe_load(STORIES.read_text())["stories"]
     texts = [step["user"].strip() for story in stories for step in story["steps"] if "user" in step]
-    return [text for text in texts if not text.startswith("/")]
+    return [replace_entities(text) for text in texts if not text.startswith("/")]
 
 
 def shared_with(message: str, examples: Iterable[str]) -> Tuple[float, str] | None:
