@@ -43,3 +43,6 @@ def test_every_conversation_goes_as_written(model_path, results_dir):
     assert run.returncode == 0 and not failed_names, (
         f"failed stories: {failed_names}\n" + run.stdout[-3000:] + run.stderr[-3000:]
     )
+    # --e2e reads only files named test_*.yml; a file it skipped would pass with no story run
+    evaluated = re.search(r"Evaluating (\d+) stories", run.stdout + run.stderr)
+    assert evaluated and int(evaluated[1]) == stories, run.stdout[-3000:] + run.stderr[-3000:]
