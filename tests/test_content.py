@@ -1,9 +1,10 @@
 """Every response: present, plain, with buttons that lead somewhere and links that work.
 
-No network here, so a link "works" when it is one the project knows: a URL from the hospital
-profile (domain/hospital.yml, checked by a person against the live site, and well-formed https),
-inserted from its slot, and reaching the reader whole (not glued to punctuation, not retyped by
-hand, where a typo would go unseen). Every variation of every response is read.
+No network here, so a link "works" when it is one the project knows: a URL of the hospital
+profile (domain/hospital.yml, where whoever deploys the assistant sets and checks it; it must be
+well-formed https), inserted from its slot, and reaching the reader whole (not glued to
+punctuation, not retyped by hand where a typo would go unseen). Whether the page is still online
+cannot be checked here. Every variation of every response is read.
 """
 
 import json
