@@ -6,9 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIPELINE := nlp/net_pipeline
 TRAINED := models/.trained
+# The project's own components that config.yml names (`- name: nlp.emergency_override.X`): the
+# model runs their code, and may import the other modules beside them.
+COMPONENT_MODULES := $(shell sed -nE 's/^ *- name: ([a-z0-9_.]+)\.[A-Z][A-Za-z0-9_]*$$/\1/p' config.yml | tr . /)
+COMPONENT_CODE := $(sort $(foreach module,$(COMPONENT_MODULES),$(wildcard $(dir $(module))*.py)))
 # Every input of a trained model. SpacyNLP caches by path, so a changed pipeline at the same
 # path would not retrain by itself: the patterns are listed here and training is forced.
-MODEL_INPUTS := config.yml $(shell find domain data -name '*.yml') $(PIPELINE)/meta.json
+MODEL_INPUTS := config.yml $(shell find domain data -name '*.yml') $(PIPELINE)/meta.json $(COMPONENT_CODE)
 ACTION_PORT ?= 5055
 
 export RASA_TELEMETRY_ENABLED := false
@@ -52,8 +56,8 @@ pipeline: $(PIPELINE)/meta.json  ## build the spaCy pipeline nlp/net_pipeline fr
 $(PIPELINE)/meta.json: nlp/entity_patterns.yml nlp/build_pipeline.py $(VENV)/.installed
 	$(BIN)/python nlp/build_pipeline.py $(PIPELINE)
 
-validate: $(PIPELINE)/meta.json  ## rasa data validate over domain/ and data/
-	$(BIN)/rasa data validate --domain domain
+validate: $(PIPELINE)/meta.json  ## rasa data validate over domain/ and data/ (warnings fail)
+	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 train: $(TRAINED)  ## train the model when an input changed
 

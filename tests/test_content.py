@@ -1,14 +1,23 @@
-"""Every response: present, plain, with buttons that lead somewhere and links that work."""
+"""Every response: present, plain, with buttons that lead somewhere and links that work.
+
+No network here, so a link "works" when it is one the project knows: a URL of the hospital
+profile (domain/hospital.yml, where whoever deploys the assistant sets and checks it; it must be
+well-formed https), inserted from its slot, and reaching the reader whole (not glued to
+punctuation, not retyped by hand where a typo would go unseen). Whether the page is still online
+cannot be checked here. Every variation of every response is read.
+"""
 
 import json
 import re
+from typing import List
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions.factors import FACTOR_LABELS
-from support import domain
+from support import DOMAIN_DIR, domain
 
 DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
@@ -37,6 +46,13 @@ TOPIC_RESPONSES = [
     "utter_insurance",
 ]
 VARIATIONS = [(name, v) for name, variations in RESPONSES.items() for v in variations]
+TOPIC_VARIATIONS = [(name, v) for name, v in VARIATIONS if name in TOPIC_RESPONSES]
+# the hospital profile's links: the source page, and any other slot named *_url
+PROFILE = yaml.safe_load((DOMAIN_DIR / "hospital.yml").read_text())["slots"]
+SOURCE_PAGE_URL = PROFILE["source_page_url"]["initial_value"]
+KNOWN_LINKS = {slot["initial_value"] for name, slot in PROFILE.items() if name.endswith("_url")}
+# anything a reader or a chat client could take for a link: a scheme or a www. host
+LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s)]+", re.IGNORECASE)
 BUTTON_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
 
 
@@ -68,21 +84,39 @@ def test_buttons_name_intents_and_entities_in_the_domain(name, variation):
             assert entity in DOMAIN["entities"]
 
 
-@pytest.mark.parametrize("name,variation", VARIATIONS, ids=[n for n, _ in VARIATIONS])
-def test_links_are_well_formed(name, variation):
-    for url in re.findall(r"https?://[^\s)]+", rendered(variation.get("text", ""))):
-        parts = urlparse(url)
-        assert parts.scheme == "https" and "." in parts.netloc and not url.endswith((".", ",")), url
+def rendered_links(variation) -> List[str]:
+    return LINK.findall(rendered(variation.get("text", "")))
 
 
-@pytest.mark.parametrize("name", TOPIC_RESPONSES)
-def test_topic_answers_are_short_and_lead_on(name):
-    variation = RESPONSES[name][0]
+@pytest.mark.parametrize("url", sorted(KNOWN_LINKS))
+def test_the_profile_links_are_well_formed_https(url):
+    parts = urlparse(url)
+    assert parts.scheme == "https", url
+    assert re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", parts.netloc), url
+    assert parts.path.startswith("/") and not re.search(r"\s", url), url
+    assert parts.geturl() == url and not url.endswith((".", ",", ";", ":")), url
+
+
+LINKED = [(name, v) for name, v in VARIATIONS if rendered_links(v)]
+
+
+@pytest.mark.parametrize("name,variation", LINKED, ids=[n for n, _ in LINKED])
+def test_links_are_ones_the_project_knows(name, variation):
+    for url in rendered_links(variation):
+        assert url in KNOWN_LINKS, f"{name} links to {url!r}, which the hospital profile lacks"
+
+
+@pytest.mark.parametrize("name,variation", TOPIC_VARIATIONS, ids=[n for n, _ in TOPIC_VARIATIONS])
+def test_topic_answers_are_short_and_link_to_the_page_and_lead_on(name, variation):
     body = variation["text"].split("\nRead more:")[0]
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", body) if s.strip()]
     assert 2 <= len(sentences) <= 5, sentences
-    assert "{source_page_url}" in variation["text"]
+    assert SOURCE_PAGE_URL in rendered_links(variation)
     assert variation.get("buttons")
+
+
+def test_every_topic_answer_exists():
+    assert {name for name, _ in TOPIC_VARIATIONS} == set(TOPIC_RESPONSES)
 
 
 def test_the_hospital_facts_live_in_one_place():

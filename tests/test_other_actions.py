@@ -1,6 +1,9 @@
 """The glossary, the unsure-fallback and the feedback counter."""
 
+from typing import Any, Dict, List
+
 import pytest
+import sqlalchemy
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
@@ -146,11 +149,35 @@ async def test_feedback_is_counted_per_topic(feedback_db, intent, helpful, reply
     assert feedback.counts() == {"utter_prrt": {helpful: 2, not helpful: 0}}
 
 
-async def test_feedback_stores_no_one_who_asked(feedback_db):
-    await run(
-        ActionRecordFeedback(), make_tracker(intent="feedback_helpful", events=ANSWER_THEN_QUESTION)
-    )
-    import sqlite3
+def stored_rows(db_file) -> Dict[str, List[Dict[str, Any]]]:
+    """Every row of every table in the feedback database, read without actions.feedback."""
+    engine = sqlalchemy.create_engine(f"sqlite:///{db_file}")
+    tables = sqlalchemy.MetaData()
+    tables.reflect(bind=engine)
+    with engine.connect() as db:
+        return {
+            name: [dict(row._mapping) for row in db.execute(table.select())]
+            for name, table in tables.tables.items()
+        }
 
-    dump = "\n".join(sqlite3.connect(feedback_db).iterdump())
-    assert "test-user" not in dump and "what is prrt" not in dump
+
+async def test_feedback_stores_the_topic_and_answer_and_no_one_who_asked(feedback_db):
+    for user, text, intent in [
+        ("caregiver-ana-4821", "what is prrt for my mum margarethe", "feedback_helpful"),
+        ("patient-bo-9376", "prrt please, bo jorgensen here", "feedback_not_helpful"),
+    ]:
+        tracker = make_tracker(text=text, intent=intent, events=ANSWER_THEN_QUESTION)
+        tracker.sender_id = user
+        await run(ActionRecordFeedback(), tracker)
+
+    assert feedback.counts() == {"utter_prrt": {True: 1, False: 1}}
+    # what is kept is one row per topic and answer with its count: nothing else
+    rows = stored_rows(feedback_db)
+    assert list(rows) == ["feedback"]
+    assert sorted(rows["feedback"], key=lambda row: row["helpful"]) == [
+        {"topic": "utter_prrt", "helpful": False, "count": 1},
+        {"topic": "utter_prrt", "helpful": True, "count": 1},
+    ]
+    raw = feedback_db.read_bytes()
+    for private in ["caregiver-ana-4821", "patient-bo-9376", "margarethe", "jorgensen"]:
+        assert private.encode() not in raw, private

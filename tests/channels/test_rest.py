@@ -11,6 +11,8 @@ import uuid
 import pytest
 import requests
 
+from channels.rest import USAGE
+
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
 CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
 GREETING_PAYLOADS = [
@@ -51,42 +53,64 @@ def json_body(value) -> dict:
     return {"data": json.dumps(value).encode(), "headers": {"Content-Type": "application/json"}}
 
 
+# Each malformed request, and the reason the error must give before the usage line.
+NOT_JSON = "The body is not JSON."
+NOT_AN_OBJECT = ""  # the usage line alone says it: "POST a JSON object"
+NO_SENDER = '"sender" is missing or not a string.'
+NO_MESSAGE = '"message" is missing or not a string.'
 MALFORMED = [
-    pytest.param({"data": b""}, id="empty-body"),
+    pytest.param({"data": b""}, NOT_AN_OBJECT, id="empty-body"),
     pytest.param(
-        {"data": b"", "headers": {"Content-Type": "application/json"}}, id="empty-json-body"
+        {"data": b"", "headers": {"Content-Type": "application/json"}},
+        NOT_AN_OBJECT,
+        id="empty-json-body",
     ),
     pytest.param(
         {"data": b"what is chemotherapy", "headers": {"Content-Type": "application/json"}},
+        NOT_JSON,
         id="not-json",
     ),
     pytest.param(
         {"data": b'{"sender": "x", "message": ', "headers": {"Content-Type": "application/json"}},
+        NOT_JSON,
         id="truncated-json",
     ),
-    pytest.param(json_body(["what is chemotherapy"]), id="json-array"),
-    pytest.param(json_body("what is chemotherapy"), id="json-string"),
-    pytest.param(json_body({"sender": "rest-malformed"}), id="no-message"),
-    pytest.param(json_body({"sender": "rest-malformed", "message": None}), id="null-message"),
-    pytest.param(json_body({"sender": "rest-malformed", "message": 42}), id="number-message"),
+    pytest.param(json_body(["what is chemotherapy"]), NOT_AN_OBJECT, id="json-array"),
+    pytest.param(json_body("what is chemotherapy"), NOT_AN_OBJECT, id="json-string"),
+    pytest.param(json_body({"message": "what is chemotherapy"}), NO_SENDER, id="no-sender"),
+    pytest.param(json_body({"sender": 7, "message": "hi"}), NO_SENDER, id="number-sender"),
     pytest.param(
-        json_body({"sender": "rest-malformed", "message": {"text": "hi"}}), id="object-message"
+        json_body({"sender": "  ", "message": "hi"}), '"sender" is empty.', id="blank-sender"
+    ),
+    pytest.param(json_body({"sender": "rest-malformed"}), NO_MESSAGE, id="no-message"),
+    pytest.param(
+        json_body({"sender": "rest-malformed", "message": None}), NO_MESSAGE, id="null-message"
+    ),
+    pytest.param(
+        json_body({"sender": "rest-malformed", "message": 42}), NO_MESSAGE, id="number-message"
+    ),
+    pytest.param(
+        json_body({"sender": "rest-malformed", "message": {"text": "hi"}}),
+        NO_MESSAGE,
+        id="object-message",
     ),
     pytest.param(
         {
             "data": b"message=hi&sender=x",
             "headers": {"Content-Type": "application/x-www-form-urlencoded"},
         },
+        NOT_JSON,
         id="form-encoded",
     ),
 ]
 
 
-@pytest.mark.parametrize("request_kwargs", MALFORMED)
-def test_malformed_requests_get_400_with_the_reason(servers, request_kwargs):
+@pytest.mark.parametrize("request_kwargs, reason", MALFORMED)
+def test_malformed_requests_get_400_with_the_reason(servers, request_kwargs, reason):
     response = requests.post(webhook(servers), timeout=60, **request_kwargs)
     assert response.status_code == 400, response.text
-    assert "sender" in response.json()["error"]
+    # the reason first, then how to call it (the usage line names both fields whatever the reason)
+    assert response.json()["error"] == f"{reason} {USAGE}".strip()
     assert servers.rest(sender(), "/greet")[0]["text"].startswith(GREETING)
 
 
