@@ -13,7 +13,10 @@ COMPONENT_CODE := $(sort $(foreach module,$(COMPONENT_MODULES),$(wildcard $(dir 
 # Every input of a trained model. SpacyNLP caches by path, so a changed pipeline at the same
 # path would not retrain by itself: the patterns are listed here and training is forced.
 MODEL_INPUTS := config.yml $(shell find domain data -name '*.yml') $(PIPELINE)/meta.json $(COMPONENT_CODE)
+MODEL ?= models/net-assistant.tar.gz
+ENDPOINTS ?= endpoints.yml
 ACTION_PORT ?= 5055
+RASA_PORT ?= 5005
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -69,10 +72,24 @@ $(TRAINED): $(MODEL_INPUTS) $(VENV)/.installed
 actions: install pipeline  ## the action server alone (port 5055, or ACTION_PORT)
 	$(BIN)/rasa run actions --port $(ACTION_PORT)
 
+# The shell is Rasa's server with the project's console channel (channels/console.py): a typed
+# message is always the person's own, buttons are numbered. The action server is stopped however
+# the shell ends: /stop, Ctrl-D, Ctrl-C, or a closed terminal (the console then reads end of input).
+# $(ENDPOINTS) is copied with the action server's port set to ACTION_PORT.
 shell: train  ## install if needed, train if needed, open the assistant in this terminal
-	@$(BIN)/rasa run actions --port $(ACTION_PORT) > actions.log 2>&1 & \
-	  trap "kill $$! 2>/dev/null" EXIT; \
-	  $(BIN)/rasa shell --model models/net-assistant.tar.gz
+	@for port in $(ACTION_PORT) $(RASA_PORT); do \
+	  if (exec 3<>/dev/tcp/127.0.0.1/$$port) 2>/dev/null; then \
+	    echo "Port $$port is already in use, so the assistant cannot start. Is another 'make shell'" >&2; \
+	    echo "or 'make serve' still running? See which program holds it: ss -ltnp 'sport = :$$port'" >&2; \
+	    echo "Stop that program, or use other ports: make shell ACTION_PORT=5056 RASA_PORT=5006" >&2; \
+	    exit 1; fi; done; \
+	  endpoints=$$(mktemp --suffix .yml); \
+	  sed 's#//localhost:5055/#//localhost:$(ACTION_PORT)/#' $(ENDPOINTS) > $$endpoints; \
+	  $(BIN)/rasa run actions --port $(ACTION_PORT) > actions.log 2>&1 & actions=$$!; \
+	  trap 'kill $$actions 2>/dev/null; rm -f $$endpoints' EXIT; \
+	  trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	  $(BIN)/rasa run --connector channels.console.ConsoleInput --model $(MODEL) \
+	    --endpoints $$endpoints --interface 127.0.0.1 --port $(RASA_PORT)
 
 # The web page (web/) on 127.0.0.1:8080, the Rasa server on 127.0.0.1:5005 with the channels of
 # credentials.yml (socket.io for the widget, REST) and no HTTP API (no --enable-api), and the
@@ -82,7 +99,7 @@ serve: train web  ## the chat widget at http://127.0.0.1:8080 (Rasa: socket.io +
 	  $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory web > /dev/null 2>&1 & web=$$!; \
 	  trap "kill $$actions $$web 2>/dev/null" EXIT; \
 	  echo "Open http://127.0.0.1:8080 once Rasa says 'Rasa server is up and running' (about a minute)."; \
-	  $(BIN)/rasa run --model models/net-assistant.tar.gz --credentials credentials.yml \
+	  $(BIN)/rasa run --model $(MODEL) --credentials credentials.yml \
 	    --interface 127.0.0.1 --port 5005 --cors http://127.0.0.1:8080 http://localhost:8080
 
 # The widget's npm packages (web/package-lock.json), again only when the lock file changed.

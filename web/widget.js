@@ -42,7 +42,7 @@
       },
       onSocketEvent: {
         // Rasa's socket.io channel sends buttons as "quick_replies", which rasa-webchat shows
-        // only under the newest message. Every answer here is followed by "Was this helpful?",
+        // only under the newest message. Topic answers are followed by "Was this helpful?",
         // so the answer's "next question" buttons would vanish at once. As "buttons" they stay.
         // This listener runs before the widget's own one and gets the same message object.
         bot_uttered: function (message) {

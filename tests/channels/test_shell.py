@@ -1,25 +1,29 @@
-"""`rasa shell` used as a person uses it, in a pseudo-terminal.
+"""`make shell` and `rasa shell` used as a person uses them, in a pseudo-terminal.
 
-The shell shows a message with buttons as a questionary select menu: the buttons numbered
-from 1, then "Type out your own message...". The menu moves with the arrow keys (typing a
-number does nothing), Enter picks. Custom actions go to the session's action server; the
-conversation goes to a throwaway SQLite file. SLACK_TOKEN and SLACK_SIGNING_SECRET are empty,
-as for anyone who does not use Slack: `rasa shell` reads credentials.yml too.
+`make shell` (channels/console.py) lists buttons as numbered lines: a typed line is the
+person's message unless it is a number or a button's title. `rasa shell` shows a questionary
+select menu instead (arrow keys move, Enter picks). Expected texts come from domain/, so a
+rewording does not break these tests. Ports are free ones: other servers run at the same time.
 """
 
 import fcntl
+import json
 import os
 import re
 import select
 import signal
 import socket
+import sqlite3
 import struct
 import subprocess
 import termios
 import time
 from pathlib import Path
+from typing import Iterator, List, NamedTuple
 
 import pytest
+
+from support import domain
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 300  # loading TensorFlow and the model: 30-90 s on 2 cores
@@ -35,10 +39,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def said(response: str) -> str:
+    """A pattern for the start of a response's text, up to its first {placeholder}."""
+    text = domain()["responses"][response][0]["text"]
+    return re.escape(text.split("{")[0][:60])
+
+
+def button(response: str, index: int) -> str:
+    return domain()["responses"][response][0]["buttons"][index]["title"]
+
+
+def take_controlling_terminal() -> None:
+    """In the child, after setsid: make stdin (the pty) its controlling terminal, as a terminal
+    window does, so that closing the pty hangs the session up."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """A program in a pseudo-terminal; `screen` is what it printed, escape sequences removed."""
 
     def __init__(self, command, env, columns=200, rows=50):
+        self.master: int | None
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.process = subprocess.Popen(
@@ -49,6 +75,7 @@ class Terminal:
             stdout=slave,
             stderr=slave,
             start_new_session=True,
+            preexec_fn=take_controlling_terminal,
         )
         os.close(slave)
         self.raw = b""
@@ -59,7 +86,9 @@ class Terminal:
         return ESCAPES.sub("", self.raw.decode("utf-8", "replace"))
 
     def read(self, seconds: float) -> None:
-        if select.select([self.master], [], [], seconds)[0]:
+        if self.master is None:
+            time.sleep(seconds)
+        elif select.select([self.master], [], [], seconds)[0]:
             try:
                 self.raw += os.read(self.master, 65536)
             except OSError:  # the program has exited and closed its side
@@ -80,15 +109,22 @@ class Terminal:
             self.read(0.2)
 
     def type(self, keys: str) -> None:
+        assert self.master is not None, "the terminal is closed"
         os.write(self.master, keys.encode())
 
     def choose(self, number: int) -> None:
-        """Pick entry `number` (from 1) of the select menu on screen, as a person would."""
+        """Pick entry `number` (from 1) of rasa shell's select menu, as a person would."""
         self.expect(r"Type out your own message\.\.\.")  # the menu is drawn
         for _ in range(number - 1):
             self.type(DOWN)
             self.read(0.1)
         self.type(ENTER)
+
+    def hang_up(self) -> None:
+        """Close the terminal window: the session leader gets SIGHUP, input ends."""
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
 
     def wait(self, timeout: float) -> int | None:
         deadline = time.monotonic() + timeout
@@ -96,32 +132,165 @@ class Terminal:
             self.read(0.2)
         return self.process.poll()
 
+    def processes_left(self) -> bool:
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def close(self) -> None:
-        if self.process.poll() is None:
+        if self.processes_left():
             os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+            deadline = time.monotonic() + 20
+            while self.processes_left() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if self.processes_left():
                 os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        os.close(self.master)
+        self.process.wait()
+        self.hang_up()
 
 
-@pytest.fixture
-def shell(servers, model_path, tmp_path):
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "{servers.action_url}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n'
-    )
-    env = dict(
+def terminal_env(**overrides: str) -> dict:
+    # PROMPT_TOOLKIT_NO_CPR: a pty does not answer cursor-position queries.
+    return dict(
         os.environ,
         TERM="xterm",
         SLACK_TOKEN="",
         SLACK_SIGNING_SECRET="",
         RASA_TELEMETRY_ENABLED="false",
         PROMPT_TOOLKIT_NO_CPR="1",
-    )  # a pty does not answer cursor-position queries
+        **overrides,
+    )
+
+
+def make_shell_command(model_path: Path, endpoints: Path, action_port: int) -> List[str]:
+    # -o: use the given model as it is (the session's model_path fixture trained it if needed)
+    return [
+        "make",
+        "--no-print-directory",
+        "-o",
+        "models/.trained",
+        "shell",
+        f"MODEL={model_path}",
+        f"ENDPOINTS={endpoints}",
+        f"ACTION_PORT={action_port}",
+        f"RASA_PORT={free_port()}",
+    ]
+
+
+def tracker_events(tracker_db: Path) -> List[dict]:
+    with sqlite3.connect(tracker_db) as db:
+        rows = db.execute("SELECT data FROM events ORDER BY id").fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+class MakeShell(NamedTuple):
+    terminal: Terminal
+    action_port: int
+    tracker_db: Path
+
+
+@pytest.fixture
+def make_shell(model_path, tmp_path) -> Iterator[MakeShell]:
+    tracker_db = tmp_path / "tracker.db"
+    endpoints = tmp_path / "endpoints.yml"
+    # the action server's URL as endpoints.yml has it: make shell puts ACTION_PORT in
+    endpoints.write_text(
+        'action_endpoint:\n  url: "http://localhost:5055/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
+    action_port = free_port()
+    terminal = Terminal(
+        make_shell_command(model_path, endpoints, action_port),
+        terminal_env(FEEDBACK_DB=str(tmp_path / "feedback.db")),
+    )
+    yield MakeShell(terminal, action_port, tracker_db)
+    terminal.close()
+
+
+def test_make_shell_answers_what_is_typed_and_stops_when_the_terminal_closes(make_shell):
+    shell = make_shell.terminal
+    shell.expect(r"Bot loaded\. Type a message and press Enter\.", STARTUP_TIMEOUT)
+    shell.expect(r"Your input ->")
+
+    shell.type("hi" + ENTER)
+    shell.expect(said("utter_greet"))
+    shell.expect(rf"1: {re.escape(button('utter_greet', 0))}")
+    shell.expect(r"Your input ->")
+
+    # A question typed while the greeting's buttons are shown is sent as typed.
+    shell.type("what is prrt" + ENTER)
+    shell.expect(said("utter_prrt"))
+    # the answer's buttons, then "Was this helpful?" numbered on: all of them on screen
+    shell.expect(rf"1: {re.escape(button('utter_prrt', 0))}")
+    shell.expect(said("utter_ask_helpful"))
+    shell.expect(r"4: Yes\s+5: No")
+    shell.expect(r"Your input ->")
+
+    # A number chooses that button: the answer's first next question.
+    shell.type("1" + ENTER)
+    shell.expect(rf"\({re.escape(button('utter_prrt', 0))}\)")
+    shell.expect(said("utter_radiation_therapy"))
+    shell.expect(said("utter_ask_helpful"))
+    shell.expect(r"Your input ->")
+
+    # A question typed at "Was this helpful?" is answered, not counted as an answer to it.
+    shell.type("can they just cut it out" + ENTER)
+    shell.expect(said("utter_surgery"))
+    shell.expect(said("utter_ask_helpful"))
+    shell.expect(r"Your input ->")
+    # A button's title chooses it as well.
+    shell.type("yes" + ENTER)
+    shell.expect(said("utter_feedback_thanks"))
+    shell.expect(r"Your input ->")
+
+    events = tracker_events(make_shell.tracker_db)
+    intents = [e["parse_data"]["intent"]["name"] for e in events if e["event"] == "user"]
+    assert intents == [
+        "greet",
+        "ask_prrt",
+        "ask_radiation_therapy",
+        "ask_surgery",
+        "feedback_helpful",
+    ]
+    actions = [e["name"] for e in events if e["event"] == "action"]
+    assert actions.count("action_record_feedback") == 1, actions  # only the "yes"
+
+    # Closing the terminal window ends the shell and its action server.
+    assert listening(make_shell.action_port)
+    shell.hang_up()
+    assert shell.wait(60) is not None, "make shell still running after the terminal closed"
+    deadline = time.monotonic() + 30
+    while shell.processes_left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not shell.processes_left(), "a process of make shell outlived the terminal"
+    assert not listening(make_shell.action_port)
+
+
+def test_make_shell_says_when_the_action_port_is_taken(model_path, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        terminal = Terminal(
+            make_shell_command(model_path, ROOT / "endpoints.yml", port), terminal_env()
+        )
+        try:
+            assert terminal.wait(60) not in (None, 0)
+            terminal.expect(rf"Port {port} is already in use, so the assistant cannot start")
+            assert not terminal.processes_left()  # no action server was started
+        finally:
+            terminal.close()
+
+
+@pytest.fixture
+def rasa_shell(model_path, tmp_path):
+    # the path below runs no custom action: no action server
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n'
+    )
     terminal = Terminal(
         [
             str(ROOT / ".venv" / "bin" / "rasa"),
@@ -135,41 +304,26 @@ def shell(servers, model_path, tmp_path):
             "--port",
             str(free_port()),
         ],
-        env,
+        terminal_env(),
     )
     yield terminal
     terminal.close()
 
 
-def test_a_conversation_in_rasa_shell(shell):
+def test_plain_rasa_shell_still_works(rasa_shell):
+    """For people who run `rasa shell` themselves: Rasa's own menu, with this project's files."""
+    shell = rasa_shell
     shell.expect(
         r"Bot loaded\. Type a message and press enter \(use '/stop' to exit\)", STARTUP_TIMEOUT
     )
     shell.expect(r"Your input ->")
-
     shell.type("hi" + ENTER)
-    shell.expect(
-        r"\? Hi! I explain general information about treatment for neuroendocrine "
-        r"tumors \(NETs\)"
-    )
-    shell.expect(r"1: Treatment options \(/ask_treatment_factors\)")
-    shell.choose(6)  # five buttons, then "Type out your own message..."
+    shell.expect(rf"\? {said('utter_greet')}")
+    shell.expect(r"3: Surgery \(/ask_surgery\)")
+    shell.choose(3)
+    shell.expect(said("utter_surgery"))
+    shell.expect(rf"\? {said('utter_ask_helpful')}")
+    shell.choose(3)  # Yes, No, then "Type out your own message..."
     shell.expect(r"Your input ->")
-
-    shell.type("what is chemotherapy" + ENTER)
-    # earlier messages of a reply are printed with their buttons listed; the last is the menu
-    shell.expect(r"3: Radiation therapy \(/ask_radiation_therapy\)")
-    shell.expect(r"Chemotherapy works by killing fast-growing cells")
-    shell.expect(r"\? Was this helpful\?")
-    shell.choose(2)  # "2: No (/feedback_not_helpful)", recorded by the action server
-    shell.expect(r"\? Was this helpful\? 2: No \(/feedback_not_helpful\)")
-    shell.expect(r"\? Sorry about that\. You can ask again in other words")
-
-    shell.choose(3)  # two buttons, then "Type out your own message..."
-    shell.expect(r"Your input ->")
-    shell.type("goodbye" + ENTER)
-    shell.expect(r"Take care\. If more questions come up later, I'm here\.")
-    shell.expect(r"Your input ->")
-
     shell.type("/stop" + ENTER)
     assert shell.wait(60) == 0, shell.screen[-2000:]

@@ -24,7 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from support import ROOT
+from support import ROOT, domain
 
 WEB = ROOT / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -176,9 +176,11 @@ def test_greeting_question_button_and_reload(widget: Widget, servers, results_di
     expect(widget.user_messages().filter(has_text="what is chemotherapy")).to_have_count(1)
     widget.expect_bot(CHEMOTHERAPY)
     widget.expect_bot(HELPFUL)
-    # The answer's buttons stay under it (web/widget.js turns quick replies into buttons).
-    expect(widget.reply_button("Targeted therapy").last).to_be_visible()
-    expect(widget.reply_button("Yes")).to_be_visible()
+    # The answer's buttons stay under it (web/widget.js turns quick replies into buttons), in
+    # view together with the Yes and No of "Was this helpful?", without scrolling.
+    next_questions = domain()["responses"]["utter_chemotherapy"][0]["buttons"]
+    for title in [button["title"] for button in next_questions] + ["Yes", "No"]:
+        expect(widget.reply_button(title).last).to_be_in_viewport(ratio=1)
     # The page with the widget, scrolled to the question and its answer.
     widget.user_messages().filter(has_text="what is chemotherapy").evaluate(
         "element => element.scrollIntoView({block: 'start'})"
