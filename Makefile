@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIPELINE := nlp/net_pipeline
 TRAINED := models/.trained
-# The project's own components that config.yml names (`- name: nlp.emergency_override.X`): the
+# The project's own components that config.yml names (`- name: nlp.lexicon_router.LexiconRouter`): the
 # model runs their code, and may import the other modules beside them.
 COMPONENT_MODULES := $(shell sed -nE 's/^ *- name: ([a-z0-9_.]+)\.[A-Z][A-Za-z0-9_]*$$/\1/p' config.yml | tr . /)
 COMPONENT_CODE := $(sort $(foreach module,$(COMPONENT_MODULES),$(wildcard $(dir $(module))*.py)))
