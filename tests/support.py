@@ -1,10 +1,9 @@
 """Things tests share that are not fixtures: paths, the end-of-run report, tracker building."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
-
-import os
 
 import yaml
 from rasa_sdk import Tracker

@@ -9,6 +9,7 @@ import re
 
 import pytest
 import yaml
+from readability import grade
 
 from actions.factors import (
     FIT_TABLE,
@@ -17,7 +18,6 @@ from actions.factors import (
     questions_for,
     statements_for,
 )
-from readability import grade
 from support import PAGE, ROOT, domain
 
 RESPONSES = domain()["responses"]
