@@ -106,7 +106,9 @@ FIT_TABLE: List[Fit] = [
         None,
         (11, 19),
     ),
-    Fit({"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread", (19,)),
+    Fit(
+        {"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread", (19,)
+    ),
     Fit({"tumor_spread": _is("liver")}, "utter_fit_liver", "utter_question_liver", (33, 34)),
     # whether it makes hormones
     Fit(

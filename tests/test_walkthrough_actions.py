@@ -158,7 +158,7 @@ def render(messages) -> str:
     for message in messages:
         fill = {key: value for key, value in message.items() if isinstance(value, str)}
         text = RESPONSES[message["response"]][0]["text"]
-        texts.append(re.sub(r"\{(\w+)\}", lambda m: fill.get(m.group(1), m.group(0)), text))
+        texts.append(re.sub(r"\{(\w+)\}", lambda m, fill=fill: fill.get(m[1], m[0]), text))
     return "\n".join(texts)
 
 
@@ -169,7 +169,11 @@ async def explain(slots, intent="inform", entities=None) -> str:
     return render(dispatcher.messages)
 
 
-GI_FUNCTIONAL_LIVER = {"tumor_site": "gi_tract", "hormone_status": "functional", "tumor_spread": "liver"}
+GI_FUNCTIONAL_LIVER = {
+    "tumor_site": "gi_tract",
+    "hormone_status": "functional",
+    "tumor_spread": "liver",
+}
 
 
 async def test_explanation_for_a_functional_gi_tumor_spread_to_the_liver():
@@ -202,7 +206,9 @@ async def test_a_refinement_narrows_the_explanation():
 
 async def test_a_refinement_it_cannot_place_offers_the_ones_it_knows():
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots=GI_FUNCTIONAL_LIVER, text="the doctor said stuff", intent="refine_options")
+    tracker = make_tracker(
+        slots=GI_FUNCTIONAL_LIVER, text="the doctor said stuff", intent="refine_options"
+    )
     await ActionExplainOptions().run(dispatcher, tracker, DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_refine_unclear"]
     titles = [b["title"] for b in RESPONSES["utter_refine_unclear"][0]["buttons"]]
