@@ -2,14 +2,15 @@
 
 The page: treatment "depends on many factors ... the location of the tumor, whether it is
 functional or non-functional, and how advanced the disease is". The walk-through asks for
-these (plus two follow-ups the page makes matter: whether all of it can be removed, and
-whether surgery would be hard to bear) and explains the approaches with FIT_TABLE below.
-The statements themselves are responses in domain/walkthrough.yml; this module only says which apply.
+these three and then explains with FIT_TABLE below. Afterwards people may add what the care
+team said (refinements): whether all of it can be removed, whether surgery would be hard to bear.
+The statements themselves are responses in domain/walkthrough.yml; this module only says which
+apply, and which lines of the source page each one restates.
 """
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple
+from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Tuple
 
 import spacy
 
@@ -37,95 +38,129 @@ FACTOR_LABELS: Dict[str, Dict[str, str]] = {
         "not_spread": "has not spread beyond nearby lymph nodes",
         NOT_SURE: "may or may not have spread (not sure yet)",
     },
-    "fully_removable": {"yes": "yes", "no": "no", NOT_SURE: "not sure"},
-    "surgery_concern": {"yes": "yes", "no": "no", NOT_SURE: "not sure"},
+}
+# What the care team said, added after the explanation (refine_options). Nobody has to say it:
+# unsaid counts as not sure. The canonical values are the entity ruler's ids for these labels.
+# "no" comes first: "can't remove all of it" names both, and the negation wins.
+REFINEMENTS: Dict[str, Tuple[str, ...]] = {
+    "fully_removable": ("no", "yes"),
+    "surgery_concern": ("yes",),
 }
 
 FACTOR_SLOTS = tuple(FACTOR_LABELS)
-# Slots whose free-text answers are read with the entity ruler; the others are yes / no / not sure.
-ENTITY_SLOTS = ("tumor_site", "hormone_status", "tumor_spread")
+REFINEMENT_SLOTS = tuple(REFINEMENTS)
 
 SPREAD = frozenset({"liver", "elsewhere"})
 KNOWN_SITES = frozenset({"gi_tract", "pancreas", "lung", "other"})
 
 
 class Fit(NamedTuple):
-    """A row: when every named slot holds one of its values, say `statement`, suggest `question`."""
+    """A row: when every named slot holds one of its values, say `statement`, suggest `question`.
+
+    `lines` are the 1-based lines of the source page that the row restates.
+    """
 
     when: Mapping[str, FrozenSet[str]]
     statement: str | None
     question: str | None
+    lines: Tuple[int, ...]
 
 
 def _is(*values: str) -> FrozenSet[str]:
     return frozenset(values)
 
 
+NOT_TOLD_OTHERWISE = _is(NOT_SURE, "yes")  # fully_removable unless the care team said "no"
+
 FIT_TABLE: List[Fit] = [
-    # how advanced it is, and whether all of it can be removed
-    Fit(
-        {"tumor_spread": _is("not_spread"), "fully_removable": _is("yes")},
-        "utter_fit_not_spread",
-        "utter_question_can_all_be_removed",
-    ),
-    Fit(
-        {"tumor_spread": SPREAD, "fully_removable": _is("yes")},
-        "utter_fit_spread_removable",
-        "utter_question_spread_removal",
-    ),
-    Fit(
-        {"tumor_spread": _is(NOT_SURE), "fully_removable": _is("yes")}, "utter_fit_removable", None
-    ),
+    # whether all of it can be removed: both of the page's cases until the care team has said
     Fit(
         {"fully_removable": _is(NOT_SURE)},
         "utter_fit_removal_unknown",
         "utter_question_can_all_be_removed",
+        (10, 12, 13),
     ),
     Fit(
-        {"fully_removable": _is("no")}, "utter_fit_not_removable", "utter_question_slow_progression"
+        {"fully_removable": _is(NOT_SURE), "tumor_spread": SPREAD | {NOT_SURE}},
+        "utter_fit_removal_unknown_spread",
+        "utter_question_spread_removal",
+        (11,),
     ),
-    Fit({"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread"),
-    Fit({"tumor_spread": _is("liver")}, "utter_fit_liver", "utter_question_liver"),
+    Fit({"fully_removable": _is("yes")}, "utter_fit_removable", None, (10,)),
+    Fit(
+        {"fully_removable": _is("yes"), "tumor_spread": SPREAD},
+        "utter_fit_spread_removable",
+        "utter_question_spread_removal",
+        (11,),
+    ),
+    Fit(
+        {"fully_removable": _is("no")},
+        "utter_fit_not_removable",
+        "utter_question_slow_progression",
+        (12, 13),
+    ),
+    # how advanced it is
+    Fit(
+        {"tumor_spread": _is("not_spread"), "fully_removable": NOT_TOLD_OTHERWISE},
+        "utter_fit_not_spread",
+        None,
+        (11, 19),
+    ),
+    Fit(
+        {"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread", (19,)
+    ),
+    Fit({"tumor_spread": _is("liver")}, "utter_fit_liver", "utter_question_liver", (33, 34)),
     # whether it makes hormones
     Fit(
-        {"hormone_status": _is("functional")}, "utter_fit_functional", "utter_question_somatostatin"
+        {"hormone_status": _is("functional")},
+        "utter_fit_functional",
+        "utter_question_somatostatin",
+        (31, 32),
     ),
     Fit(
         {"hormone_status": _is("non_functional")},
         "utter_fit_non_functional",
         "utter_question_somatostatin",
+        (31, 32),
     ),
     Fit(
-        {"hormone_status": _is(NOT_SURE)}, "utter_fit_hormones_not_sure", "utter_question_hormones"
+        {"hormone_status": _is(NOT_SURE)},
+        "utter_fit_hormones_not_sure",
+        "utter_question_hormones",
+        (15, 31, 32),
     ),
     # where it is
-    Fit({"tumor_site": KNOWN_SITES}, "utter_fit_site", None),
-    Fit({"tumor_site": _is("gi_tract", "lung")}, "utter_fit_common_site", None),
-    Fit({"tumor_site": _is(NOT_SURE)}, "utter_fit_site_not_sure", "utter_question_where"),
-    # slow growing, older, or surgery hard to bear
-    Fit(
-        {"surgery_concern": _is("yes")},
-        "utter_fit_active_surveillance",
-        "utter_question_surveillance",
-    ),
+    Fit({"tumor_site": KNOWN_SITES}, "utter_fit_site", None, (20,)),
+    Fit({"tumor_site": _is("gi_tract", "lung")}, "utter_fit_common_site", None, (36,)),
+    Fit({"tumor_site": _is(NOT_SURE)}, "utter_fit_site_not_sure", "utter_question_where", (20,)),
+    # NETs can be slow growing: active surveillance, popular for older patients
     Fit(
         {"surgery_concern": _is(NOT_SURE)},
-        "utter_fit_surveillance_not_sure",
+        "utter_fit_active_surveillance",
         "utter_question_surveillance",
+        (16, 17),
     ),
+    Fit(
+        {"surgery_concern": _is("yes")},
+        "utter_fit_surveillance_hard_to_bear",
+        "utter_question_surveillance",
+        (16, 17),
+    ),
+    # treatments the page describes without naming a situation for them
+    Fit({}, "utter_fit_other_treatments", None, (22, 24, 28, 30)),
     # for everyone: the page's case for an experienced team and its clinical trials
-    Fit({}, None, "utter_question_experience"),
-    Fit({}, None, "utter_question_trials"),
+    Fit({}, None, "utter_question_experience", (7,)),
+    Fit({}, None, "utter_question_trials", (8,)),
 ]
 
 
 def answer(factors: Mapping[str, str | None], slot: str) -> str:
-    """The value given for `slot`; an unasked or empty factor counts as not sure."""
+    """The value given for `slot`; an unasked, unsaid or empty one counts as not sure."""
     return factors.get(slot) or NOT_SURE
 
 
 def fitting_rows(factors: Mapping[str, str | None]) -> List[Fit]:
-    """The rows of FIT_TABLE whose conditions the given factor values meet, in table order."""
+    """The rows of FIT_TABLE whose conditions the given values meet, in table order."""
     return [
         row
         for row in FIT_TABLE
@@ -143,6 +178,11 @@ def questions_for(factors: Mapping[str, str | None]) -> List[str]:
         if row.question and row.question not in questions:
             questions.append(row.question)
     return questions
+
+
+def cited_lines(factors: Mapping[str, str | None]) -> List[int]:
+    """The source page's lines (1-based, ascending) behind the explanation for `factors`."""
+    return sorted({line for row in fitting_rows(factors) for line in row.lines})
 
 
 def labels_for(factors: Mapping[str, str | None]) -> Dict[str, str]:
@@ -169,6 +209,10 @@ def mentioned_values(label: str, text: str) -> List[str]:
     return [ent.ent_id_ for ent in _ruler()(text).ents if ent.label_ == label]
 
 
+def _values(slot: str) -> Tuple[str, ...]:
+    return tuple(FACTOR_LABELS[slot]) if slot in FACTOR_LABELS else REFINEMENTS[slot]
+
+
 def canonical_value(slot: str, value: str | None, message_text: str = "") -> str | None:
     """Turn what filled `slot` into its canonical value, or None when it can't be placed.
 
@@ -176,10 +220,10 @@ def canonical_value(slot: str, value: str | None, message_text: str = "") -> str
     whole free-text answer. The message it came from is read too, so that of several mentions
     the one with precedence wins ("it's metastatic, mostly in the liver" -> liver).
     """
-    labels = FACTOR_LABELS[slot]
-    if isinstance(value, str) and value.strip().lower() in labels:
-        return value.strip().lower()
-    if slot not in ENTITY_SLOTS or not isinstance(value, str):
+    if not isinstance(value, str):
         return None
+    values = _values(slot)
+    if value.strip().lower() in values:
+        return value.strip().lower()
     found = set(mentioned_values(slot, value)) | set(mentioned_values(slot, message_text))
-    return next((canonical for canonical in labels if canonical in found), None)
+    return next((canonical for canonical in values if canonical in found), None)

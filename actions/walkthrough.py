@@ -1,8 +1,8 @@
-"""The guided walk-through: validate the form's answers, then explain the approaches that fit."""
+"""The guided walk-through: validate the form's answers, then explain what the page says."""
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.factors import (
     FACTOR_SLOTS,
     NOT_SURE,
+    REFINEMENT_SLOTS,
     canonical_value,
     labels_for,
     questions_for,
@@ -51,11 +52,21 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
     def validate_tumor_spread(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("tumor_spread", value, dispatcher, tracker)
 
+
+class ValidateRefinements(ValidationAction):
+    """What the care team said, filled outside the form from the entity ruler: its canonical value."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    def _refinement(self, slot: str, value: Any, tracker: Tracker) -> Dict[str, Any]:
+        return {slot: canonical_value(slot, value, tracker.latest_message.get("text") or "")}
+
     def validate_fully_removable(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self._validate_factor("fully_removable", value, dispatcher, tracker)
+        return self._refinement("fully_removable", value, tracker)
 
     def validate_surgery_concern(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self._validate_factor("surgery_concern", value, dispatcher, tracker)
+        return self._refinement("surgery_concern", value, tracker)
 
 
 class ActionResetFactors(Action):
@@ -68,7 +79,9 @@ class ActionResetFactors(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(response="utter_walkthrough_intro")
-        return [SlotSet(slot, None) for slot in FACTOR_SLOTS] + [SlotSet(MISSES_SLOT, 0)]
+        # the form refills the three factors and what the care team said from this message
+        slots = FACTOR_SLOTS + REFINEMENT_SLOTS
+        return [SlotSet(slot, None) for slot in slots] + [SlotSet(MISSES_SLOT, 0)]
 
 
 def _response_text(domain: DomainDict, response: str) -> str | None:
@@ -77,7 +90,7 @@ def _response_text(domain: DomainDict, response: str) -> str | None:
 
 
 class ActionExplainOptions(Action):
-    """Explain the page's approaches that fit the factors given, from actions.factors.FIT_TABLE."""
+    """Say what the page says about situations like the one described (actions.factors.FIT_TABLE)."""
 
     def name(self) -> str:
         return "action_explain_options"
@@ -85,7 +98,14 @@ class ActionExplainOptions(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        factors = {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS}
+        if tracker.get_intent_of_latest_message() == "refine_options" and not any(
+            entity.get("entity") in REFINEMENT_SLOTS
+            for entity in tracker.latest_message.get("entities", [])
+        ):
+            # a refinement it cannot place: offer the ones it knows instead of repeating itself
+            dispatcher.utter_message(response="utter_refine_unclear")
+            return []
+        factors = {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS + REFINEMENT_SLOTS}
         labels = labels_for(factors)
         dispatcher.utter_message(response="utter_fit_summary", **labels)
         for statement in statements_for(factors):
@@ -95,5 +115,6 @@ class ActionExplainOptions(Action):
             response="utter_fit_questions",
             questions="\n".join(f"- {question}" for question in questions if question),
         )
+        dispatcher.utter_message(response="utter_fit_refine")
         dispatcher.utter_message(response="utter_fit_closing")
         return []

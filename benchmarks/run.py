@@ -27,12 +27,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 MESSAGES = ROOT / "tests" / "nlu_holdout.yml"
+# one factor per turn (the third answer brings the explanation), then a refinement
 WALKTHROUGH = [
     "what are my mom's options? it's a NET in her pancreas",
     "it makes hormones",
     "it spread to the liver",
-    "no",
-    "not sure",
+    '/refine_options{"fully_removable":"no"}',
 ]
 
 

@@ -1,5 +1,6 @@
 """Things tests share that are not fixtures: paths, the end-of-run report, tracker building."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
@@ -11,6 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
 DOMAIN_DIR = ROOT / "domain"
+
+
+def _source_page() -> Path:
+    """The source page: NET_SOURCE_PAGE, else ../shared/content/ of the repo (or of a folder
+    above it, for a worktree kept one level deeper)."""
+    if os.environ.get("NET_SOURCE_PAGE"):
+        return Path(os.environ["NET_SOURCE_PAGE"])
+    relative = Path("shared") / "content" / "net-treatment-page.txt"
+    found = (folder / relative for folder in ROOT.parents if (folder / relative).exists())
+    return next(found, ROOT.parent / relative)
+
+
+PAGE = _source_page()
 
 # Lines tests want printed at the end of the run (held-out F1, story counts): see conftest.py.
 REPORT: List[str] = []

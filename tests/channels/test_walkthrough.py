@@ -32,47 +32,46 @@ def chat(servers):
     return Conversation(servers)
 
 
-def test_all_factors_in_the_first_message_skip_their_questions(chat):
+def test_all_three_factors_in_the_first_message_are_explained_in_the_first_reply(chat):
     said = chat.say(
         "my mom has a hormone-producing NET in her small intestine that spread to the liver, what are her options?"
     )
-    assert opening("utter_walkthrough_intro") in said
-    assert opening("utter_ask_fully_removable") in said
     for question in ("utter_ask_tumor_site", "utter_ask_hormone_status", "utter_ask_tumor_spread"):
         assert opening(question) not in said
-    assert opening("utter_ask_surgery_concern") in chat.say("no")
-    said = chat.say("not sure")
-    assert "the GI (digestive) tract" in said and "has spread to the liver" in said
-    assert opening("utter_fit_liver") in said and opening("utter_fit_not_removable") in said
-    assert opening("utter_fit_not_spread") not in said
-    assert opening("utter_fit_questions") in said and opening("utter_question_liver") in said
-    assert opening("utter_fit_closing") in said
+    assert "digestive" in said and "spread to the liver" in said
+    # the page's words for this situation (lines 10-13, 32, 34), removal not yet known
+    assert "Liver-directed therapies" in said
+    assert "may cure" in said and "remove part of it" in said
+    assert "more recent studies show" in said.lower()
+    assert opening("utter_fit_refine") in said and opening("utter_fit_closing") in said
 
 
-def test_one_factor_at_a_time_with_unknowns_from_the_menu(chat):
+def test_one_factor_per_turn_is_explained_right_after_the_third_answer(chat):
     assert opening("utter_ask_tumor_site") in chat.say("/explore_options")
-    assert opening("utter_ask_hormone_status") in chat.say("pancreas")
-    assert opening("utter_ask_tumor_spread") in chat.say("i don't know")
-    assert opening("utter_ask_fully_removable") in chat.say('/inform{"tumor_spread":"not_spread"}')
-    assert opening("utter_ask_surgery_concern") in chat.say("/dont_know")
-    said = chat.say("/affirm")
-    assert "the pancreas" in said
-    for statement in (
-        "utter_fit_removal_unknown",
-        "utter_fit_hormones_not_sure",
-        "utter_fit_active_surveillance",
-    ):
-        assert opening(statement) in said
+    assert opening("utter_ask_hormone_status") in chat.say("pancreas, they think")
+    assert opening("utter_ask_tumor_spread") in chat.say("we really don't know that")
+    said = chat.say('/inform{"tumor_spread":"not_spread"}')
+    assert "the pancreas" in said and "not sure" in said
+    assert "Liver-directed" not in said
+    assert opening("utter_fit_hormones_not_sure") in said
+
+
+def test_what_the_care_team_said_narrows_the_explanation(chat):
+    chat.say("my dad's lung NET doesn't make hormones and has spread to his bones, what now")
+    said = chat.say("the surgeon told us they can't get all of it out")
+    assert "complete cure is not possible" in said
+    assert "may cure" not in said and "can cure" not in said
+    said = chat.say('/refine_options{"surgery_concern":"yes"}')
+    assert "You said surgery would be hard" in said
+    assert "complete cure is not possible" in said  # the earlier refinement still holds
 
 
 def test_a_changed_answer_replaces_the_earlier_one(chat):
     chat.say("help me understand treatment options for my dad")
     chat.say("stomach")
     assert opening("utter_ask_tumor_spread") in chat.say("non-functional")
-    chat.say("actually it's in the lung")  # answers no question; the form asks on
-    chat.say("hasn't spread")
-    chat.say("yes")
-    said = chat.say("no")
+    chat.say("oh wait, I mixed it up, it's in the lung")  # answers no question; the form asks on
+    said = chat.say("hasn't spread")
     assert "started in the lung" in said and "the GI" not in said
 
 
@@ -108,11 +107,10 @@ def test_an_off_topic_reply_is_a_miss_not_the_end_of_the_walkthrough(chat):
 
 
 def test_a_correction_after_the_explanation_explains_again(chat):
-    chat.say(
+    said = chat.say(
         "my sister has a non-functional net in her pancreas that hasn't spread, what are the options"
     )
-    chat.say("yes")
-    assert "the pancreas" in chat.say("no")
-    said = chat.say("actually it's in the lung")
+    assert "the pancreas" in said
+    said = chat.say("sorry, I was wrong, it started in her lung")
     assert "started in the lung" in said
     assert opening("utter_fit_common_site") in said
