@@ -99,15 +99,22 @@ def user_texts(cluster: Cluster, sender: str) -> List[str]:
     return [e["text"] for e in stored_events(cluster, sender) if e["event"] == "user"]
 
 
+def last_question(said: str) -> str | None:
+    """The question from ANSWERS asked last in a reply (a reply may say more before it)."""
+    at = {name: max(said.rfind(start) for start in openings(name)) for name in ANSWERS}
+    name = max(at, key=lambda name: at[name])
+    return name if at[name] >= 0 else None
+
+
 def walk_to_the_explanation(cluster: Cluster, sender: str, said: str) -> Tuple[str, List[str]]:
     """Answer each question from ANSWERS until the explanation's closing words arrive."""
     served_by: List[str] = []
     for _ in range(MAX_TURNS):
         if says(said, "utter_fit_closing"):
             return said, served_by
-        asked = [name for name in ANSWERS if says(said, name)]
+        asked = last_question(said)
         assert asked, f"the walk-through asked something unexpected: {said!r}"
-        server, said = say(cluster, sender, ANSWERS[asked[0]])
+        server, said = say(cluster, sender, ANSWERS[asked])
         served_by.append(server)
     pytest.fail(f"no explanation after {MAX_TURNS} answers; last reply: {said!r}")
 
@@ -125,12 +132,15 @@ def test_a_walkthrough_goes_round_robin_over_the_servers(cluster):
 
 
 def test_feedback_is_counted_in_postgresql(cluster):
-    before = feedback.counts(cluster.feedback_db).get("utter_prrt", {}).get(True, 0)
+    def helpful() -> int:
+        return sum(count[True] for count in feedback.counts(cluster.feedback_db).values())
+
+    before = helpful()
     sender = f"feedback-{uuid.uuid4().hex[:8]}"
     _, said = say(cluster, sender, "what is prrt?")
     assert says(said, "utter_ask_helpful")
     say(cluster, sender, "/feedback_helpful")
-    assert feedback.counts(cluster.feedback_db)["utter_prrt"][True] == before + 1
+    assert helpful() == before + 1
 
 
 def test_twenty_messages_at_once_for_one_conversation_are_handled_one_by_one(cluster):
@@ -217,7 +227,7 @@ def test_after_a_full_restart_conversations_continue_where_they_were(cluster):
     _, said = say(cluster, sender, "what are my options")
     assert says(said, "utter_ask_tumor_site"), said
     _, said = say(cluster, sender, "pancreas")
-    asked_before = [name for name in ANSWERS if says(said, name)]
+    asked_before = last_question(said)
 
     started = time.monotonic()
     cluster.stop()
