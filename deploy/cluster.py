@@ -133,17 +133,17 @@ class Cluster:
 
     # --- processes --------------------------------------------------------------------
     def _spawn(self, name: str, command: List[str], **kwargs) -> subprocess.Popen:
-        log = (self.logs / f"{name}.log").open("a")
         # a session of its own: Ctrl-C reaches only this module, which stops them in order
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=kwargs.pop("env", self.env()),
-            **kwargs,
-        )
+        with (self.logs / f"{name}.log").open("a") as log:
+            return subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=self.env(),
+                **kwargs,
+            )
 
     def _as_db_user(self, path: Path) -> None:
         if self.db_user_id:

@@ -22,7 +22,7 @@ import requests
 
 from actions import feedback
 from deploy.cluster import Cluster, MissingPackage, check_packages
-from support import REPORT, ROOT, domain
+from support import REPORT, RESULTS, ROOT, domain
 
 RESPONSES = domain()["responses"]
 # Longer than Rasa's ticket lock lifetime (60 s): a conversation whose message died with a
@@ -62,11 +62,18 @@ def cluster(model_path) -> Iterator[Cluster]:
         yield running.start()
     finally:
         running.stop()
+        # the processes' logs outlive the run, for when a test fails
+        shutil.rmtree(RESULTS / "cluster-logs", ignore_errors=True)
+        shutil.copytree(running.logs, RESULTS / "cluster-logs")
         shutil.rmtree(home, ignore_errors=True)
 
 
 def say(cluster: Cluster, sender: str, message: str) -> Tuple[str, str]:
-    """(the server that answered, the bot's texts joined); fails on any error status."""
+    """(the server that answered, the bot's texts joined); fails on any error status.
+
+    Rasa's REST channel answers 200 with no messages when handling the message failed (it
+    logs the error): every message these tests send gets an answer, so none is an error too.
+    """
     reply = requests.post(
         f"{cluster.url}/webhooks/rest/webhook",
         json={"sender": sender, "message": message},
@@ -74,6 +81,10 @@ def say(cluster: Cluster, sender: str, message: str) -> Tuple[str, str]:
     )
     reply.raise_for_status()
     texts = "\n".join(message.get("text", "") for message in reply.json())
+    if not texts:
+        raise requests.HTTPError(
+            f"no answer to {message!r} from {reply.headers.get('X-Served-By')}"
+        )
     return reply.headers.get("X-Served-By", ""), texts
 
 
