@@ -276,3 +276,25 @@ def test_slack_event_ids_are_shared_through_redis(cluster):
     assert isinstance(first_ids, RedisIds)
     assert not first_ids.seen_before(event)
     assert second_ids.seen_before(event)
+
+
+def test_tickets_issued_at_once_by_several_processes_are_all_kept(cluster):
+    """Four lock stores (as four servers would have) issuing 40 tickets for one conversation
+    at once: every ticket is distinct and in the queue (stores/lock_store.py)."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    from stores.lock_store import AtomicRedisLockStore
+
+    settings = EndpointConfig(
+        url="127.0.0.1",
+        port=cluster.redis_port,
+        password=cluster.secrets()["REDIS_PASSWORD"],
+        db=0,
+    )
+    stores = [AtomicRedisLockStore(settings) for _ in range(4)]
+    conversation = f"tickets-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(8) as pool:
+        tickets = list(pool.map(lambda n: stores[n % 4].issue_ticket(conversation), range(40)))
+    assert sorted(tickets) == list(range(40))
+    lock = stores[0].get_lock(conversation)
+    assert lock is not None and len(lock.tickets) == 40
