@@ -1,6 +1,6 @@
 """Several Rasa servers on one machine: PostgreSQL, Redis, N `rasa run`, the action server, HAProxy.
 
-    make cluster                 # 2 servers behind http://127.0.0.1:5005 (SERVERS=3, PORT=...)
+    make cluster                 # 2 servers behind http://127.0.0.1:5005 (SERVERS=3, CLUSTER_PORT=...)
     .venv/bin/python -m deploy.cluster --servers 3 --port 5005
 
 Everything runs as ordinary foreground processes from Debian's packages, with its data, logs and
