@@ -386,19 +386,27 @@ backend rasa_socketio
         return {**running, **self.others}
 
     def stop(self) -> None:
-        """The balancer first, the databases last; each gets 30 s to stop cleanly."""
-        order = [self.others.get("haproxy"), *self.servers]
-        order += [self.others.get(name) for name in ("actions", "redis", "postgres")]
-        for process in order:
-            if process is None or process.poll() is not None:
-                continue
-            # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave
-            process.send_signal(signal.SIGINT if process is order[-1] else signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        """The balancer first, then the servers together, the databases last; each stage gets
+        30 s to stop cleanly before it is killed."""
+        stages = [
+            [self.others.get("haproxy")],
+            [*self.servers, self.others.get("actions")],
+            [self.others.get("redis")],
+            [self.others.get("postgres")],
+        ]
+        for stage in stages:
+            running = [p for p in stage if p is not None and p.poll() is None]
+            for process in running:
+                # SIGINT is PostgreSQL's fast shutdown: it does not wait for clients to leave
+                postgres = process is self.others.get("postgres")
+                process.send_signal(signal.SIGINT if postgres else signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            for process in running:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         self.servers = [None] * len(self.servers)
         self.others = {}
 
@@ -416,11 +424,15 @@ def main() -> None:
     # SIGTERM as Ctrl-C: the `finally` below stops every process either way
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        print(f"Starting {args.servers} Rasa servers (logs in {cluster.logs}); this takes minutes.")
+        print(
+            f"Starting {args.servers} Rasa servers (logs in {cluster.logs}); this takes minutes.",
+            flush=True,
+        )
         cluster.start()
         print(
             f"Up: {cluster.url}/webhooks/rest/webhook round-robin over {args.servers} servers. "
-            "Ctrl-C stops everything."
+            "Ctrl-C stops everything.",
+            flush=True,
         )
         while all(process.poll() is None for process in cluster.processes().values()):
             time.sleep(1)
