@@ -164,8 +164,7 @@ def test_twenty_messages_at_once_for_one_conversation_are_handled_one_by_one(clu
         return say(cluster, sender, message)
 
     with ThreadPoolExecutor(len(sent)) as pool:
-        replies = list(pool.map(send, sent))
-    assert all(text for _, text in replies)
+        replies = list(pool.map(send, sent))  # each one answered (say() checks)
     assert {server for server, _ in replies} == {"rasa-1", "rasa-2"}
 
     # The lock store let one server at a time load, extend and save this tracker: every user
