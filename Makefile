@@ -27,14 +27,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Rasa 3.6's dependencies print pages of their own deprecation notices; people need none of them.
 # Sanic turns them back on ("once") when Rasa imports it, so those raised later still print, once.
 export PYTHONWARNINGS := ignore::DeprecationWarning
-# Slack is optional. credentials.yml names these and Rasa refuses a YAML file whose ${VAR} is
-# unset (rasa run and rasa shell alike); left empty, the Slack channel answers 503 "not configured".
-export SLACK_TOKEN ?=
-export SLACK_SIGNING_SECRET ?=
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser lint format test benchmark lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster lint format test benchmark benchmark-cluster lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -116,6 +112,26 @@ browser:  ## Debian's Chromium for the web widget test
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends chromium; }
 
+# --- several server processes (deploy/cluster.py, README.md) -------------------------------
+SERVERS ?= 2
+CLUSTER_PORT ?= 5005
+
+# Debian's PostgreSQL, Redis and HAProxy; installing starts no service. When they cannot be
+# installed, `make cluster` says so and the cluster tests skip.
+cluster-packages:  ## Debian's PostgreSQL, Redis and HAProxy for make cluster
+	@{ ls /usr/lib/postgresql/*/bin/initdb && test -x /usr/bin/redis-server && test -x /usr/sbin/haproxy; } > /dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends postgresql redis-server haproxy \
+	  || echo "PostgreSQL, Redis or HAProxy could not be installed: make cluster cannot run and the cluster tests skip."; }
+
+# PostgreSQL (tracker store, feedback counts), Redis (lock store), SERVERS `rasa run`, the
+# action server and HAProxy (round-robin, health checks), all under .cluster/. Ctrl-C stops all.
+cluster: train cluster-packages  ## SERVERS (2) Rasa servers on PostgreSQL + Redis behind HAProxy at 127.0.0.1:CLUSTER_PORT (5005)
+	$(BIN)/python -m deploy.cluster --servers $(SERVERS) --port $(CLUSTER_PORT)
+
+benchmark-cluster: train cluster-packages  ## 1 vs SERVERS servers at 8 and 32 users, with a rasa init bot as reference
+	$(BIN)/python benchmarks/cluster.py --servers $(SERVERS)
+
 # --- checks -------------------------------------------------------------------------------
 lint: install  ## ruff (lint and format check) and mypy, configured in pyproject.toml
 	$(BIN)/ruff check .
@@ -126,7 +142,7 @@ format: install  ## apply ruff's fixes and formatter
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint validate train web browser  ## lint, install and train if needed, then run every test
+test: lint validate train web browser cluster-packages  ## lint, install and train if needed, then run every test
 	$(BIN)/python -m pytest tests
 
 benchmark: train  ## model load time, reply latency and memory; print the figures

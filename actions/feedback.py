@@ -1,10 +1,14 @@
-"""Count "was this helpful?" answers per topic. Only topic and answer are stored, never who."""
+"""Count "was this helpful?" answers per topic. Only topic and answer are stored, never who.
+
+FEEDBACK_DB names the database: a file path (SQLite, `feedback.db` by default) or an SQLAlchemy
+URL such as postgresql://user:password@host:5432/rasa, which several action servers can share.
+"""
 
 import os
-import sqlite3
-from contextlib import closing
+from functools import lru_cache
 from typing import Any, Dict, List
 
+import sqlalchemy as sa
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -16,33 +20,44 @@ FEEDBACK_QUESTION = "utter_ask_helpful"
 # actions that run between an answer and its feedback question without being answers
 NOT_ANSWERS = {"action_listen", "action_extract_slots"}
 
+FEEDBACK = sa.Table(
+    "feedback",
+    sa.MetaData(),
+    sa.Column("topic", sa.Text, primary_key=True),
+    sa.Column("helpful", sa.Integer, primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+# One statement, so two action servers counting the same topic at once both count. SQLite
+# (3.24+) and PostgreSQL share this syntax.
+COUNT_ONE = sa.text(
+    "INSERT INTO feedback (topic, helpful, count) VALUES (:topic, :helpful, 1)"
+    " ON CONFLICT (topic, helpful) DO UPDATE SET count = feedback.count + 1"
+)
 
-def feedback_db_path() -> str:
-    return os.environ.get(FEEDBACK_DB_ENV, DEFAULT_FEEDBACK_DB)
+
+def feedback_db_url(target: str | None = None) -> str:
+    target = target or os.environ.get(FEEDBACK_DB_ENV, DEFAULT_FEEDBACK_DB)
+    return target if "://" in target else f"sqlite:///{target}"
+
+
+@lru_cache(maxsize=8)
+def engine(url: str) -> sa.engine.Engine:
+    """One connection pool per database, its table created on first use."""
+    created = sa.create_engine(url, pool_pre_ping=True)
+    FEEDBACK.create(created, checkfirst=True)
+    return created
 
 
 def record(topic: str, helpful: bool, path: str | None = None) -> None:
-    with closing(sqlite3.connect(path or feedback_db_path())) as db, db:
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS feedback ("
-            " topic TEXT NOT NULL, helpful INTEGER NOT NULL, count INTEGER NOT NULL,"
-            " PRIMARY KEY (topic, helpful))"
-        )
-        db.execute(
-            "INSERT INTO feedback (topic, helpful, count) VALUES (?, ?, 1)"
-            " ON CONFLICT (topic, helpful) DO UPDATE SET count = count + 1",
-            (topic, int(helpful)),
-        )
+    with engine(feedback_db_url(path)).begin() as db:
+        db.execute(COUNT_ONE, {"topic": topic, "helpful": int(helpful)})
 
 
 def counts(path: str | None = None) -> Dict[str, Dict[bool, int]]:
     """topic -> {True: helpful count, False: not helpful count}."""
     result: Dict[str, Dict[bool, int]] = {}
-    with closing(sqlite3.connect(path or feedback_db_path())) as db:
-        try:
-            rows = db.execute("SELECT topic, helpful, count FROM feedback").fetchall()
-        except sqlite3.OperationalError:  # nothing recorded yet
-            return result
+    with engine(feedback_db_url(path)).connect() as db:
+        rows = db.execute(sa.select(FEEDBACK)).fetchall()
     for topic, helpful, count in rows:
         result.setdefault(topic, {True: 0, False: 0})[bool(helpful)] = count
     return result

@@ -3,24 +3,28 @@
 1. One Slack event gets one reply. Slack re-sends an event it thinks failed (headers
    X-Slack-Retry-Num / X-Slack-Retry-Reason); Rasa 3.6 drops only `http_timeout` retries and
    answers the others (e.g. `http_error`) a second time. Here an event whose `event_id` was
-   already accepted is acknowledged and not processed again. The ids live in this process's
-   memory (bounded, with a TTL): with several server processes put one sticky proxy in front.
-2. Slack is optional. With SLACK_TOKEN or SLACK_SIGNING_SECRET empty the server still starts,
-   and /webhooks/slack/* refuse every request (503, with the reason) instead of checking
-   signatures against an empty secret.
+   already accepted is acknowledged and not processed again. The ids live in Redis when the
+   server has a Redis lock store (endpoints.cluster.yml), so several server processes share
+   them; otherwise in this process's memory (bounded, with a TTL).
+2. Slack is optional. The token and signing secret are read here from SLACK_TOKEN and
+   SLACK_SIGNING_SECRET (not through ${...} in credentials.yml, which would stop `rasa run`
+   when they are unset). Without both the server still starts, and /webhooks/slack/* refuse
+   every request (503, with the reason) instead of checking signatures against an empty secret.
 3. Replies are posted without `as_user`, which Rasa always sends: Slack documents it as for
    classic apps only, and apps made today (e.g. from slack/manifest.yml) have been reported
    to get `invalid_arguments` for it. Without it a bot token posts as the app's bot user.
 """
 
 import logging
+import os
 import time
 from collections import OrderedDict
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, Protocol
 
 from rasa.core.channels import slack as rasa_slack
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import RedisLockStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -31,6 +35,14 @@ NOT_CONFIGURED = (
     "The Slack channel is not configured: set SLACK_TOKEN and SLACK_SIGNING_SECRET "
     "(see README.md) and restart the server."
 )
+
+
+# Slack retries after about 0 s, 1 min and 5 min: an hour covers them all.
+EVENT_ID_TTL = 3600
+
+
+class SeenIds(Protocol):
+    def seen_before(self, key: str) -> bool: ...
 
 
 class RecentIds:
@@ -61,6 +73,18 @@ class RecentIds:
         return len(self._seen)
 
 
+class RedisIds:
+    """The same, shared by every process that uses this Redis: SET NX is atomic."""
+
+    PREFIX = "slack_event:"
+
+    def __init__(self, redis: Any, ttl: int = EVENT_ID_TTL) -> None:
+        self.redis, self.ttl = redis, ttl
+
+    def seen_before(self, key: str) -> bool:
+        return not self.redis.set(self.PREFIX + key, 1, nx=True, ex=self.ttl)
+
+
 class SlackBot(rasa_slack.SlackBot):
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         kwargs.pop("as_user", None)
@@ -70,10 +94,24 @@ class SlackBot(rasa_slack.SlackBot):
 class SlackInput(rasa_slack.SlackInput):
     """Slack's Events API and interactivity at /webhooks/slack/webhook, each event answered once."""
 
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        settings = dict(credentials or {})
+        settings["slack_token"] = os.environ.get("SLACK_TOKEN", "")
+        settings["slack_signing_secret"] = os.environ.get("SLACK_SIGNING_SECRET", "")
+        return super().from_credentials(settings)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Slack retries after about 0 s, 1 min and 5 min: an hour covers them all.
-        self.recent_events = RecentIds(max_size=10_000, ttl=3600.0)
+        self.recent_events = RecentIds(max_size=10_000, ttl=EVENT_ID_TTL)
         super().__init__(*args, **kwargs)
+
+    def seen_ids(self, request: Request) -> SeenIds:
+        """Redis if the server's lock store is Redis (several processes), else this process."""
+        agent = getattr(request.app.ctx, "agent", None)
+        lock_store = getattr(agent, "lock_store", None)
+        if isinstance(lock_store, RedisLockStore):
+            return RedisIds(lock_store.red)
+        return self.recent_events
 
     @property
     def configured(self) -> bool:
@@ -109,7 +147,7 @@ class SlackInput(rasa_slack.SlackInput):
         # JSON with an `event_id`; button clicks (form-encoded) are not retried by Slack.
         if request.headers.get("content-type") == "application/json":
             event_id = request.json.get("event_id")
-            if event_id and self.recent_events.seen_before(event_id):
+            if event_id and self.seen_ids(request).seen_before(event_id):
                 logger.info(
                     f"Slack event {event_id} already accepted: not answering it again "
                     f"(retry #{request.headers.get(self.retry_num_header)}, "

@@ -197,14 +197,11 @@ app.run(host="127.0.0.1", port=port, access_log=False)
 
 @pytest.fixture(scope="session")
 def no_slack_server(tmp_path_factory) -> Iterator[str]:
-    """credentials.yml served with SLACK_TOKEN and SLACK_SIGNING_SECRET empty (the Makefile's default)."""
+    """credentials.yml served with SLACK_TOKEN and SLACK_SIGNING_SECRET not set at all."""
     work = tmp_path_factory.mktemp("no_slack")
     port, log = free_port(), work / "server.log"
-    process = start(
-        [str(VENV_BIN / "python"), "-c", CHANNELS_ONLY_SERVER, str(port)],
-        base_env(SLACK_TOKEN="", SLACK_SIGNING_SECRET=""),
-        log,
-    )
+    env = {k: v for k, v in base_env().items() if k not in ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")}
+    process = start([str(VENV_BIN / "python"), "-c", CHANNELS_ONLY_SERVER, str(port)], env, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/", process, log)
         yield f"http://127.0.0.1:{port}"

@@ -19,7 +19,7 @@ import pytest
 import requests
 import yaml
 
-from channels.slack import NOT_CONFIGURED, RecentIds
+from channels.slack import NOT_CONFIGURED, RecentIds, SlackInput
 
 SIGNING_SECRET = "test-signing-secret"  # SLACK_TEST_SECRET in conftest.py, the server's setting
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
@@ -330,12 +330,17 @@ def read_yaml_as_written(path: Path) -> Dict:
     return yaml.load(path.read_text(), Loader=yaml.BaseLoader)
 
 
-def test_credentials_take_the_slack_secrets_from_the_environment():
-    slack = read_yaml_as_written(ROOT / "credentials.yml")["channels.slack.SlackInput"]
-    assert slack == {
-        "slack_token": "${SLACK_TOKEN}",
-        "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
-    }
+def test_the_slack_secrets_come_from_the_environment_not_credentials(monkeypatch):
+    assert not read_yaml_as_written(ROOT / "credentials.yml")["channels.slack.SlackInput"]
+    monkeypatch.setenv("SLACK_TOKEN", "xoxb-from-env")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret-from-env")
+    channel = SlackInput.from_credentials(None)
+    assert (channel.slack_token, channel.slack_signing_secret) == (
+        "xoxb-from-env",
+        "secret-from-env",
+    )
+    monkeypatch.delenv("SLACK_TOKEN")
+    assert not SlackInput.from_credentials({"slack_token": "in-a-file"}).configured
 
 
 def test_manifest_sends_what_the_channel_handles():
