@@ -18,6 +18,7 @@ NOT_COVERED: Dict[str, str] = {
     "diagnosis": "utter_not_covered_diagnosis",
     "diagnosis_mentioned": "utter_not_covered_diagnosis",
     "stage": "utter_not_covered_stage",
+    "grade": "utter_not_covered_stage",
     "outlook": "utter_not_covered_outlook",
     "cause": "utter_not_covered_cause",
     "prevention": "utter_not_covered_prevention",

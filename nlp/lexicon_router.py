@@ -71,14 +71,14 @@ HIGH_FEVER = [(102.0, 110.0), (39.0, 43.0)]
 NO_SIGN_BEFORE = {"no", "without", "never"}
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
 NET_WORDS = ("net", "neuroendocrine", "carcinoid")
-# Words of the page the glossary explains (actions/glossary.py), and how people ask for one.
-GLOSSARY_LABELS = ("term", "hormone_status", "tumor_spread")
+# How people ask what a word means, for the glossary's words (actions/glossary.py) that are
+# not page topics of their own and for the factors' words ("metastatic", "non-functional").
+FACTOR_WORDS = ("hormone_status", "tumor_spread")
 DEFINITION = re.compile(
-    r"\bmeans?( what| exactly| in (plain|simple))?\s*[?.!]*$|\bmeaning\b|\bdefin(e|ition)\b"
+    r"\bmeans?( what| exactly| in (plain|simple))?\s*([?.!,;]|$)|\bmeaning\b|\bdefin(e|ition)\b"
     r"|\bstands? for\b|\bwhat is meant by\b"
 )
 WHAT_IS_A = re.compile(r"(what is|what's|whats) (a|an) ")
-# glossary words that are not also a page topic of their own ("what is a catheter")
 WORDS_NOT_TOPICS = {"iv", "catheter", "artery", "radionuclide", "metastasis"}
 FACTOR_LABELS = ("tumor_site", "hormone_status", "tumor_spread")
 
@@ -116,7 +116,7 @@ NOT_A_QUESTION = UNSURE | {
 # Aspects no page topic answers. "symptoms" and "stage" are not among them: the page does
 # speak of relieving symptoms and of how advanced the disease is.
 NOT_COVERED_ASPECTS = frozenset(
-    {"diagnosis", "outlook", "cause", "prevention", "side_effects", "diet", "dose"}
+    {"diagnosis", "grade", "outlook", "cause", "prevention", "side_effects", "diet", "dose"}
 )
 
 
@@ -175,10 +175,11 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
     if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
         return "inform"
-    asks_definition = DEFINITION.search(text) and any(_values(doc, g) for g in GLOSSARY_LABELS)
-    if (
-        asks_definition or (WHAT_IS_A.match(text) and WORDS_NOT_TOPICS & set(_values(doc, "term")))
-    ) and intent not in (
+    words = WORDS_NOT_TOPICS & set(_values(doc, "term"))
+    asks_definition = DEFINITION.search(text) and (
+        words or any(_values(doc, label) for label in FACTOR_WORDS)
+    )
+    if (asks_definition or (WHAT_IS_A.match(text) and words)) and intent not in (
         "ask_personal_advice",
         "ask_not_covered",
     ):
