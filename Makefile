@@ -27,7 +27,7 @@ export SLACK_SIGNING_SECRET ?=
 # the model names a component of this project (nlp.emergency_override): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser lint format test benchmark lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser postgres forget lint format test benchmark lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -95,6 +95,18 @@ browser:  ## Debian's Chromium for the web widget test
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends chromium; }
 
+# Debian's PostgreSQL for the retention test (tests/channels/test_retention.py starts a throwaway
+# instance of its own on a free port; no system service is started or needed).
+postgres:  ## Debian's PostgreSQL for the retention test
+	@ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || { \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends postgresql; }
+
+# --- privacy ------------------------------------------------------------------------------
+DAYS ?= 30
+forget: install  ## delete conversations older than DAYS days (default 30) from the tracker store
+	$(BIN)/python -m retention --days $(DAYS) --endpoints endpoints.yml
+
 # --- checks -------------------------------------------------------------------------------
 lint: install  ## ruff (lint and format check) and mypy, configured in pyproject.toml
 	$(BIN)/ruff check .
@@ -105,7 +117,7 @@ format: install  ## apply ruff's fixes and formatter
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint validate train web browser  ## lint, install and train if needed, then run every test
+test: lint validate train web browser postgres  ## lint, install and train if needed, then run every test
 	$(BIN)/python -m pytest tests
 
 benchmark: train  ## model load time, reply latency and memory; print the figures

@@ -11,7 +11,9 @@ import subprocess
 
 from support import ROOT, domain
 
-ACTIONS_SOURCE = "\n".join(path.read_text() for path in (ROOT / "actions").glob("*.py"))
+ACTIONS_SOURCE = "\n".join(
+    path.read_text() for folder in ("actions", "failsafe") for path in (ROOT / folder).glob("*.py")
+)
 FORM_SLOTS = domain()["forms"]["treatment_factors_form"]["required_slots"]
 SENT_BY_RASA = {"utter_ask_rephrase", "utter_default"} | {
     f"utter_ask_{slot}" for slot in FORM_SLOTS

@@ -135,7 +135,8 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
     tracker_db = work / "tracker.db"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+        f"tracker_store:\n  type: failsafe.tracker_store.SQLTrackerStore\n"
+        f'  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     env = base_env(
         SLACK_TOKEN=SLACK_TEST_TOKEN,
