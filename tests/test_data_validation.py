@@ -1,7 +1,7 @@
 """`rasa data validate`: no errors, and no warnings beyond the ones accepted below.
 
 Accepted: "The utterance 'utter_x' is not used in any story or rule" for responses that run
-without a story naming them, because a custom action sends them (named in actions/), the
+without a story naming them, because a custom action sends them (named in actions/ or failsafe/), the
 form asks with them (utter_ask_<slot>), or Rasa's fallback actions do (utter_ask_rephrase,
 utter_default). Any other warning fails.
 """
