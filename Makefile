@@ -70,6 +70,10 @@ shell: train  ## install if needed, train if needed, open the assistant in this 
 	  trap "kill $$! 2>/dev/null" EXIT; \
 	  $(BIN)/rasa shell --model models/net-assistant.tar.gz
 
+# Sanic (under Rasa) answers a request body larger than this with 413: a question is a few
+# hundred bytes, Slack's longest message (40,000 characters) fits. Not set for the action server,
+# which receives whole conversations.
+REQUEST_MAX_SIZE ?= 524288
 # The web page (web/) on 127.0.0.1:8080, the Rasa server on 127.0.0.1:5005 with the channels of
 # credentials.yml (socket.io for the widget, REST) and no HTTP API (no --enable-api), and the
 # action server. --cors lets the page's origin read socket.io's polling replies. Ctrl-C stops all three.
@@ -78,6 +82,7 @@ serve: train web  ## the chat widget at http://127.0.0.1:8080 (Rasa: socket.io +
 	  $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory web > /dev/null 2>&1 & web=$$!; \
 	  trap "kill $$actions $$web 2>/dev/null" EXIT; \
 	  echo "Open http://127.0.0.1:8080 once Rasa says 'Rasa server is up and running' (about a minute)."; \
+	  SANIC_REQUEST_MAX_SIZE=$(REQUEST_MAX_SIZE) \
 	  $(BIN)/rasa run --model models/net-assistant.tar.gz --credentials credentials.yml \
 	    --interface 127.0.0.1 --port 5005 --cors http://127.0.0.1:8080 http://localhost:8080
 
