@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import pytest
 import requests
@@ -248,7 +248,7 @@ SOCKET_TEXTS = [
     "x" * (MAX_MESSAGE_CHARS + 1),
 ]
 # user_uttered payloads that no widget sends; the server must shrug them off
-SOCKET_PAYLOADS = [
+SOCKET_PAYLOADS: List[Dict[str, Any]] = [
     {"message": None},
     {"message": 42},
     {"message": ["what is surgery"]},
@@ -284,6 +284,7 @@ async def test_socketio_battery(servers):
         for event, data in [
             ("user_uttered", "just a string"),
             ("session_request", {"session_id": {"a": 1}}),
+            ("session_request", {"session_id": "s" * 100_000}),
             ("no_such_event", {}),
         ]:
             TRIED["socket.io"] += 1
