@@ -45,7 +45,7 @@ DOMAIN_DIR = Path("domain")
 
 
 class TrackerStoreUnavailable(Exception):
-    """The tracker store could not be read or written."""
+    """The tracker store could not be read."""
 
 
 def domain_without_model() -> Domain:

@@ -1,6 +1,6 @@
 """`make forget`: events older than N days leave the tracker store, on SQLite and PostgreSQL.
 
-Conversations are written by Rasa's own SQL tracker store (the class endpoints.yml names), with
+Conversations are written by Rasa's own SQL tracker store (which endpoints.yml's class is), with
 timestamps in the past, and read back through it after `python -m retention` (what
 `make forget` runs) has run against an endpoints.yml pointing at the same database.
 PostgreSQL is a throwaway instance of Debian's packages (`make postgres`) on a free port, run as
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import retention
-from failsafe.tracker_store import SQLTrackerStore
 from support import ROOT, free_port
 
 DAY = 24 * 60 * 60
