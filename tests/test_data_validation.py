@@ -1,9 +1,9 @@
 """`rasa data validate`: no errors, and no warnings beyond the ones accepted below.
 
 Accepted: "The utterance 'utter_x' is not used in any story or rule" for responses that run
-without a story naming them, because a custom action sends them (named in actions/ or failsafe/), the
-form asks with them (utter_ask_<slot>), or Rasa's fallback actions do (utter_ask_rephrase,
-utter_default). Any other warning fails.
+without a story naming them, because a custom action sends them (named in actions/ or
+failsafe/), the form asks with them (utter_ask_<slot>), or Rasa's own actions do
+(utter_ask_rephrase, utter_default, and utter_restart for /restart). Any other warning fails.
 """
 
 import re
@@ -15,7 +15,7 @@ ACTIONS_SOURCE = "\n".join(
     path.read_text() for folder in ("actions", "failsafe") for path in (ROOT / folder).glob("*.py")
 )
 FORM_SLOTS = domain()["forms"]["treatment_factors_form"]["required_slots"]
-SENT_BY_RASA = {"utter_ask_rephrase", "utter_default"} | {
+SENT_BY_RASA = {"utter_ask_rephrase", "utter_default", "utter_restart"} | {
     f"utter_ask_{slot}" for slot in FORM_SLOTS
 }
 
