@@ -99,9 +99,20 @@
     set(launcher, "aria-expanded", String(open));
     if (open !== wasOpen) {
       wasOpen = open;
-      var input = container.querySelector(".rw-new-message");
-      var target = open ? (input && !input.disabled ? input : container.querySelector(".rw-close-button")) : launcher;
-      if (target) target.focus();
+      moveFocus(open, 20);
+    }
+  }
+
+  // Into the chat when it opens (the box, or the close button while connecting), back to the
+  // launcher when it closes. React may still be laying the chat out: try again for a moment.
+  function moveFocus(open, attempts) {
+    var container = document.querySelector(".rw-widget-container");
+    var input = container && container.querySelector(".rw-new-message");
+    var target = !container ? null : !open ? container.querySelector(".rw-launcher")
+      : input && !input.disabled ? input : container.querySelector(".rw-close-button");
+    if (target) target.focus();
+    if ((!target || document.activeElement !== target) && attempts > 0 && open === wasOpen) {
+      setTimeout(function () { moveFocus(open, attempts - 1); }, 50);
     }
   }
 
