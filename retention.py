@@ -11,6 +11,7 @@ text does not linger in the file's free pages (PostgreSQL's autovacuum reclaims 
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any, Dict
 
 import sqlalchemy as sa
@@ -32,18 +33,25 @@ def database_url(endpoints_path: str) -> Any:
     return SQLTrackerStore.get_db_url(host=store.url, **settings)
 
 
+def url_is_sqlite(url: Any) -> bool:
+    return sa.engine.make_url(url).get_backend_name() == "sqlite"
+
+
 def forget(url: Any, days: float, now: float | None = None) -> int:
     """Delete events older than `days`; return how many were deleted."""
     cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
+    database = sa.engine.make_url(url).database
+    if url_is_sqlite(url) and database and not Path(database).exists():
+        return 0  # no conversation stored yet (and connecting would create the file)
     engine = sa.create_engine(url)
     try:
         if not sa.inspect(engine).has_table("events"):
-            return 0  # no conversation stored yet
+            return 0  # the server has not stored a conversation yet
         with engine.begin() as connection:
             deleted = connection.execute(
                 sa.text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff}
             ).rowcount
-        if engine.dialect.name == "sqlite":
+        if url_is_sqlite(url):
             with engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                     sa.text("VACUUM")

@@ -41,9 +41,9 @@ def events(days_ago: List[float]) -> list:
     for n, days in enumerate(days_ago):
         at = NOW - days * DAY
         result += [
-            UserUttered(f"{SECRET} ({days} days ago, {n})", timestamp=at),
-            BotUttered("Surgery is the preferred treatment.", timestamp=at + 1),
-            ActionExecuted("action_listen", timestamp=at + 2),
+            UserUttered(f"{SECRET} ({days} days ago, {n})", timestamp=at - 2),
+            BotUttered("Surgery is the preferred treatment.", timestamp=at - 1),
+            ActionExecuted("action_listen", timestamp=at),
         ]
     return result
 
@@ -117,6 +117,7 @@ def test_forget_without_any_conversation_yet(tmp_path):
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "new.db"}"\n'
     )
     assert "Deleted 0 events" in forget(endpoints)
+    assert not (tmp_path / "new.db").exists()
 
 
 @pytest.fixture(scope="module")
