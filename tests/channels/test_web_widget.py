@@ -296,8 +296,10 @@ def test_keyboard_alone_with_screen_reader_names_and_no_serious_axe_violation(
     page.keyboard.press("Enter")
     expect(page.locator(".rw-conversation-container")).to_be_visible()
     # focus moved into the chat (not left behind on the page)
+    # a function, not an expression: Playwright would eval() an expression, which the CSP forbids
     page.wait_for_function(
-        "document.activeElement.closest('.rw-conversation-container') !== null", timeout=5000
+        "() => document.activeElement.closest('.rw-conversation-container') !== null",
+        timeout=5000,
     )
     # new messages go into a live region that screen readers announce
     log = page.locator("[role=log][aria-live=polite]")
