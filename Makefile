@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster lint format test benchmark benchmark-cluster lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test benchmark benchmark-cluster lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -87,6 +87,10 @@ shell: train  ## install if needed, train if needed, open the assistant in this 
 	  $(BIN)/rasa run --connector channels.console.ConsoleInput --model $(MODEL) \
 	    --endpoints $$endpoints --interface 127.0.0.1 --port $(RASA_PORT)
 
+# Sanic (under Rasa) answers a request body larger than this with 413: a question is a few
+# hundred bytes, Slack's longest message (40,000 characters) fits. Not set for the action server,
+# which receives whole conversations.
+REQUEST_MAX_SIZE ?= 524288
 # The web page (web/) on 127.0.0.1:8080, the Rasa server on 127.0.0.1:5005 with the channels of
 # credentials.yml (socket.io for the widget, REST) and no HTTP API (no --enable-api), and the
 # action server. --cors lets the page's origin read socket.io's polling replies. Ctrl-C stops all three.
@@ -95,6 +99,7 @@ serve: train web  ## the chat widget at http://127.0.0.1:8080 (Rasa: socket.io +
 	  $(BIN)/python -m http.server 8080 --bind 127.0.0.1 --directory web > /dev/null 2>&1 & web=$$!; \
 	  trap "kill $$actions $$web 2>/dev/null" EXIT; \
 	  echo "Open http://127.0.0.1:8080 once Rasa says 'Rasa server is up and running' (about a minute)."; \
+	  SANIC_REQUEST_MAX_SIZE=$(REQUEST_MAX_SIZE) \
 	  $(BIN)/rasa run --model $(MODEL) --credentials credentials.yml \
 	    --interface 127.0.0.1 --port 5005 --cors http://127.0.0.1:8080 http://localhost:8080
 
@@ -131,6 +136,11 @@ cluster: train cluster-packages  ## SERVERS (2) Rasa servers on PostgreSQL + Red
 
 benchmark-cluster: train cluster-packages  ## 1 vs SERVERS servers at 8 and 32 users, with a rasa init bot as reference
 	$(BIN)/python benchmarks/cluster.py --servers $(SERVERS)
+
+# --- privacy ------------------------------------------------------------------------------
+DAYS ?= 30
+forget: install  ## delete conversations older than DAYS days (default 30) from the tracker store
+	$(BIN)/python -m retention --days $(DAYS) --endpoints endpoints.yml
 
 # --- checks -------------------------------------------------------------------------------
 lint: install  ## ruff (lint and format check) and mypy, configured in pyproject.toml

@@ -3,6 +3,7 @@
 Rasa 3.6 answers an empty body or a JSON body that is not an object with 500 (its handler
 calls `.get` on it), a missing or non-string `message` with 200 and no reply, and a missing
 `sender` by putting the message in one conversation shared by every such caller ("default").
+A sender id longer than the tracker store's column is refused too (PostgreSQL would fail).
 credentials.yml registers it in place of `rest:` (same URL).
 The REST channel still has no authentication: keep it internal (README.md).
 """
@@ -17,6 +18,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 USAGE = 'POST a JSON object: {"sender": "<conversation id>", "message": "<text>"}'
+# the tracker store's sender_id column (VARCHAR(255) in PostgreSQL)
+MAX_SENDER_LENGTH = 255
 
 
 def problem_with(request: Request) -> str | None:
@@ -31,6 +34,8 @@ def problem_with(request: Request) -> str | None:
             return f'"{field}" is missing or not a string. {USAGE}'
     if not body["sender"].strip():
         return f'"sender" is empty. {USAGE}'
+    if len(body["sender"]) > MAX_SENDER_LENGTH:
+        return f'"sender" is longer than {MAX_SENDER_LENGTH} characters. {USAGE}'
     return None
 
 

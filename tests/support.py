@@ -72,3 +72,12 @@ def domain() -> Dict[str, Any]:
             else:
                 merged[key] = value
     return merged
+
+
+def free_port() -> int:
+    """A port nothing listens on now (other helpers' servers run on this machine too)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -6,8 +6,9 @@ so this test reads the output for them:
 - deprecations, which Rasa raises as FutureWarning: any one fails;
 - "The utterance 'utter_x' is not used in any story or rule": Rasa has no list of accepted
   ones, so each is checked here. Accepted only for a response that runs without a story naming
-  it: a custom action sends it (its name is a string in actions/), a form asks with it
-  (utter_ask_<required slot>), or Rasa's own fallback actions send it.
+  it: a custom action sends it (its name is a string in actions/ or failsafe/), a form asks with
+  it (utter_ask_<required slot>), or Rasa's own actions send it (fallbacks, and utter_restart
+  for /restart).
 Every other line that mentions a warning fails, except the DeprecationWarnings that installed
 packages raise about each other when Rasa imports them (Rasa's own deprecations are FutureWarnings).
 """
@@ -20,8 +21,8 @@ from typing import List, Set
 
 from support import ROOT, domain
 
-# action_default_ask_rephrase and action_default_fallback send these
-SENT_BY_RASA = {"utter_ask_rephrase", "utter_default"}
+# the fallback actions send the first two, and /restart the last
+SENT_BY_RASA = {"utter_ask_rephrase", "utter_default", "utter_restart"}
 UNUSED_RESPONSE = re.compile(
     r"UserWarning: The utterance '(\w+)' is not used in any story or rule\.$"
 )
@@ -37,7 +38,8 @@ def strings_in_actions() -> Set[str]:
     """Every string literal in the action server's code (comments and names are not strings)."""
     return {
         node.value
-        for path in (ROOT / "actions").glob("*.py")
+        for folder in ("actions", "failsafe")
+        for path in (ROOT / folder).glob("*.py")
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }

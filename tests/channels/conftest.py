@@ -46,9 +46,15 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"{url} not up after {STARTUP_TIMEOUT}s:\n{log.read_text()[-3000:]}")
 
 
-def start(command: Sequence[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
+def start(
+    command: Sequence[str], env: Dict[str, str], log: Path, append: bool = False
+) -> subprocess.Popen:
     return subprocess.Popen(
-        list(command), cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        list(command),
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a" if append else "w"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -69,13 +75,33 @@ def base_env(**overrides: str) -> Dict[str, str]:
 
 class Servers:
     def __init__(
-        self, rasa_url: str, action_url: str, slack_calls: Path, tracker_db: Path, work: Path
+        self,
+        rasa_url: str,
+        action_url: str,
+        slack_calls: Path,
+        tracker_db: Path,
+        work: Path,
+        start_actions: Callable[[], subprocess.Popen],
     ):
         self.rasa_url = rasa_url
         self.action_url = action_url
         self.slack_calls_file = slack_calls
         self.tracker_db = tracker_db
         self.work = work
+        self._start_actions = start_actions
+        self.actions = start_actions()
+        self.rasa_log = work / "rasa.log"
+        self.action_log = work / "actions.log"
+
+    def stop_actions(self) -> None:
+        """Stop the action server (the outage tests); restart_actions() brings it back."""
+        stop(self.actions)
+
+    def restart_actions(self) -> None:
+        if self.actions.poll() is None:
+            stop(self.actions)
+        self.actions = self._start_actions()
+        wait_for(f"{self.action_url}/health", self.actions, self.action_log)
 
     def slack_calls(self, channel: str | None = None) -> List[Dict]:
         """Every chat.postMessage the server made so far (only those to `channel` if given)."""
@@ -135,7 +161,8 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
     tracker_db = work / "tracker.db"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+        f"tracker_store:\n  type: failsafe.tracker_store.SQLTrackerStore\n"
+        f'  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     env = base_env(
         SLACK_TOKEN=SLACK_TEST_TOKEN,
@@ -144,8 +171,22 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
         FEEDBACK_DB=str(work / "feedback.db"),
     )
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
-    actions = start(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)], env, action_log
+
+    def start_actions() -> subprocess.Popen:
+        return start(
+            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
+            env,
+            action_log,
+            append=True,
+        )
+
+    servers = Servers(
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{action_port}",
+        work / "slack_calls.jsonl",
+        tracker_db,
+        work,
+        start_actions,
     )
     rasa = start(
         [
@@ -166,21 +207,16 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
             "--cors",
             "*",
         ],
-        env,
+        # the request size limit `make serve` sets (REQUEST_MAX_SIZE in the Makefile)
+        dict(env, SANIC_REQUEST_MAX_SIZE="524288"),
         rasa_log,
     )
     try:
-        wait_for(f"http://127.0.0.1:{action_port}/health", actions, action_log)
+        wait_for(f"http://127.0.0.1:{action_port}/health", servers.actions, action_log)
         wait_for(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield Servers(
-            f"http://127.0.0.1:{rasa_port}",
-            f"http://127.0.0.1:{action_port}",
-            work / "slack_calls.jsonl",
-            tracker_db,
-            work,
-        )
+        yield servers
     finally:
-        stop(rasa, actions)
+        stop(rasa, servers.actions)
 
 
 # The channels exactly as `rasa run` builds them from credentials.yml, without loading a model:

@@ -24,7 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from support import ROOT, domain
+from support import REPORT, ROOT, domain
 
 WEB = ROOT / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -233,3 +233,124 @@ def test_user_html_is_shown_as_text(widget: Widget):
 
     assert widget.dialogs == []
     assert widget.errors == []
+
+
+# --- accessibility ----------------------------------------------------------------------------
+AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"critical", "serious"}
+# what a screen reader user hears a button called
+LAUNCHER_OPEN, LAUNCHER_CLOSE = "Open the chat", "Close the chat"
+
+
+def axe_violations(page: Page) -> List[dict]:
+    """axe-core's WCAG checks on the whole page: [{id, impact, nodes}]."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make web` (npm ci in web/)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # from the page's own site, as the page's Content-Security-Policy allows
+        page.add_script_tag(url=AXE.relative_to(WEB).as_posix())
+    # preload: false, or axe fetches every stylesheet the page imports (the widget's Google font)
+    return page.evaluate(
+        "axe.run(document, {preload: false}).then(r => r.violations.map(v =>"
+        " ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))"
+    )
+
+
+def assert_accessible(page: Page, when: str) -> None:
+    violations = axe_violations(page)
+    REPORT.append(
+        f"axe-core {when}: "
+        + (", ".join(f"{v['impact']} {v['id']} ({len(v['nodes'])})" for v in violations) or "none")
+    )
+    assert not [v for v in violations if v["impact"] in BLOCKING], violations
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return {label: e.getAttribute('aria-label'), text: e.innerText || '',"
+        " cls: e.className, outline: s.outlineStyle + ' ' + s.outlineWidth}; }"
+    )
+
+
+def tab_to(page: Page, matches, limit: int = 40) -> dict:
+    """Press Tab until the focused element matches; each stop must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["cls"] and "rw-" in str(element["cls"]):
+            assert not element["outline"].startswith("none"), f"focus not visible on {element}"
+        if matches(element):
+            return element
+    pytest.fail(f"Tab never reached the element; last focus: {focused(page)}")
+
+
+def test_keyboard_alone_with_screen_reader_names_and_no_serious_axe_violation(
+    widget: Widget,
+):
+    page = widget.page
+    page.goto(widget.url)
+    expect(page.locator(".rw-launcher")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+    # open with the keyboard: the launcher is named, shows focus, and says it is closed
+    tab_to(page, lambda e: e["label"] == LAUNCHER_OPEN)
+    expect(page.locator(".rw-launcher")).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(page.locator(".rw-conversation-container")).to_be_visible()
+    # focus moved into the chat (not left behind on the page)
+    # a function, not an expression: Playwright would eval() an expression, which the CSP forbids
+    page.wait_for_function(
+        "() => document.activeElement.closest('.rw-conversation-container') !== null",
+        timeout=5000,
+    )
+    # new messages go into a live region that screen readers announce
+    log = page.locator("[role=log][aria-live=polite]")
+    expect(log.locator(".rw-response").filter(has_text=GREETING)).to_have_count(
+        1, timeout=REPLY_TIMEOUT_MS
+    )
+    assert_accessible(page, "with the chat open")
+
+    # choose an answer button with the keyboard
+    tab_to(page, lambda e: e["text"].strip() == "Surgery")
+    page.keyboard.press("Enter")
+    expect(widget.user_messages().filter(has_text="Surgery")).to_have_count(1)
+    widget.expect_bot("For most NETs, wherever they are, the preferred treatment is surgery")
+
+    # type a question: the box is reachable and named
+    box = tab_to(page, lambda e: e["label"] == "Your question")
+    assert box
+    page.keyboard.type("what is chemotherapy")
+    page.keyboard.press("Enter")
+    widget.expect_bot(CHEMOTHERAPY)
+    widget.expect_bot(HELPFUL)
+    expect(log.locator(".rw-response").filter(has_text=CHEMOTHERAPY)).to_have_count(1)
+    assert_accessible(page, "after a conversation")
+
+    # Escape closes the chat and gives the focus back to the launcher
+    page.keyboard.press("Escape")
+    expect(page.locator(".rw-conversation-container")).to_have_count(0)
+    assert focused(page)["label"] == LAUNCHER_OPEN
+    assert widget.errors == []
+
+
+def test_text_zoomed_to_200_percent_keeps_the_input(browser, page_url, servers):
+    """200% zoom is the same page in half the CSS pixels: the input stays on screen and works."""
+    context = browser.new_context(viewport={"width": 550, "height": 430}, device_scale_factor=2)
+    context.add_init_script(
+        f"window.NET_ASSISTANT_CONFIG = {{socketUrl: {json.dumps(servers.rasa_url)}}};"
+    )
+    try:
+        widget = Widget(context, page_url)
+        widget.open()
+        widget.expect_bot(GREETING)
+        box = widget.page.locator(".rw-new-message")
+        expect(box).to_be_visible()
+        frame = box.bounding_box()
+        assert frame and frame["y"] >= 0 and frame["y"] + frame["height"] <= 430, frame
+        assert frame["x"] >= 0 and frame["x"] + frame["width"] <= 550, frame
+        widget.type("what is chemotherapy")
+        widget.expect_bot(CHEMOTHERAPY)
+        expect(box).to_be_in_viewport()
+        assert_accessible(widget.page, "at 200% zoom")
+    finally:
+        context.close()
