@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test benchmark benchmark-cluster lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions benchmark benchmark-cluster lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -154,6 +154,10 @@ format: install  ## apply ruff's fixes and formatter
 
 test: lint validate train web browser cluster-packages  ## lint, install and train if needed, then run every test
 	$(BIN)/python -m pytest tests
+
+# The tests that need neither a trained model nor a browser nor servers: actions, table, content.
+test-actions: install pipeline  ## the tests that need no model, browser or server, in seconds
+	$(BIN)/python -m pytest tests -m "not needs_model" --ignore=tests/channels --ignore=tests/cluster
 
 benchmark: train  ## model load time, reply latency and memory; print the figures
 	$(BIN)/python benchmarks/run.py

@@ -10,6 +10,8 @@ from rasa_sdk.types import DomainDict
 TOPIC_LABELS: Dict[str, str] = {
     "ask_expert_team": "Why an experienced NET team matters",
     "ask_treatment_factors": "What treatment depends on",
+    "ask_treatment_goal": "Cure or keeping it under control",
+    "ask_spread": "When a NET has spread",
     "ask_surgery": "Surgery",
     "ask_surgery_not_possible": "When surgery can't remove all of it",
     "ask_active_surveillance": "Active surveillance (watching closely)",
@@ -21,7 +23,9 @@ TOPIC_LABELS: Dict[str, str] = {
     "ask_liver_directed_therapy": "Liver-directed therapies",
     "ask_where_nets_occur": "Where NETs form",
     "ask_clinical_trials": "Clinical trials",
+    "ask_second_opinion": "A second opinion from NET specialists",
     "request_appointment": "Requesting an appointment",
+    "ask_insurance": "Insurance, billing and directions",
     "ask_support": "Support for patients and families",
     "ask_term_meaning": "What a word means",
     "explore_options": "Walk me through my situation",

@@ -20,6 +20,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(line)
 
 
+# Fixtures that need a trained model: tests using one are marked `needs_model`, so
+# `make test-actions` (-m "not needs_model") runs the rest in seconds.
+MODEL_FIXTURES = {"model_path", "agent", "servers"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_model)
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     # NET_ASSISTANT_MODEL: test a model trained elsewhere, without touching models/.
