@@ -159,10 +159,11 @@ class ActionShowSource(Action):
             if heading is None:
                 dispatcher.utter_message(response="utter_source_page_top", quote=quote)
             else:
-                dispatcher.utter_message(response="utter_source_passage", heading=heading, quote=quote)
+                dispatcher.utter_message(
+                    response="utter_source_passage", heading=heading, quote=quote
+                )
         for definition in definitions:
             dispatcher.utter_message(response="utter_source_not_from_page", definition=definition)
         for url in dict.fromkeys(passage.url for passage in passages):
             dispatcher.utter_message(response="utter_source_link", page_url=url)
         return []
-
