@@ -12,6 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
 DOMAIN_DIR = ROOT / "domain"
+# The page every answer restates. It sits beside the repository (../shared/content/ in CI);
+# NET_SOURCE_PAGE points elsewhere.
+SOURCE_PAGE = Path(
+    os.environ.get("NET_SOURCE_PAGE", ROOT.parent / "shared" / "content" / "net-treatment-page.txt")
+)
+if not SOURCE_PAGE.exists() and not os.environ.get("NET_SOURCE_PAGE"):
+    # a git worktree one level deeper (/work/wt/<name>) than the main checkout (/work/main)
+    SOURCE_PAGE = ROOT.parent.parent / "shared" / "content" / "net-treatment-page.txt"
 
 
 def _source_page() -> Path:
@@ -62,8 +70,13 @@ def make_tracker(
 @lru_cache(maxsize=1)
 def domain() -> Dict[str, Any]:
     """The domain as Rasa reads it from domain/: each file's lists and mappings merged."""
+    return merged_domain(sorted(DOMAIN_DIR.glob("*.yml")))
+
+
+def merged_domain(paths: List[Path]) -> Dict[str, Any]:
+    """Domain files merged as Rasa merges them: each file's lists and mappings together."""
     merged: Dict[str, Any] = {}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+    for path in paths:
         for key, value in (yaml.safe_load(path.read_text()) or {}).items():
             if isinstance(value, list):
                 merged.setdefault(key, []).extend(value)

@@ -23,7 +23,15 @@ DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
 SLOT_VALUES = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
 # fill-ins that actions pass with utter_message instead of slots
-ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {"questions", "drug"}
+ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {
+    "questions",
+    "drug",
+    # action_show_source
+    "heading",
+    "quote",
+    "definition",
+    "page_url",
+}
 TOPIC_RESPONSES = [
     "utter_expert_team",
     "utter_treatment_factors",

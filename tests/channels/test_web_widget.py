@@ -44,7 +44,8 @@ REPLY_TIMEOUT_MS = 90_000
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
 CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
 HELPFUL = "Was this helpful?"
-TARGETED = "Targeted therapy, also called precision medicine"
+# the first sentence of the targeted therapy answer
+TARGETED = domain()["responses"]["utter_targeted_therapy"][0]["text"].split(".")[0]
 # <script> would not run from innerHTML anyway; the <img onerror> would, if markup got through.
 HTML_INPUT = "<script>alert(1)</script><b>bold</b><img src=x onerror=alert(2)>"
 

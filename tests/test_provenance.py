@@ -1,0 +1,190 @@
+"""Where does it say that? Every quoted passage is the page's, word for word, and every answer
+with medical content has one; action_show_source quotes the last answer's."""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import sources
+from actions.sources import ActionShowSource, page_sources, response_passages, sentences
+from support import SOURCE_PAGE, domain, make_tracker
+
+DOMAIN = domain()
+RESPONSES = DOMAIN["responses"]
+SLOTS = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
+PROFILE_SOURCES = SLOTS["hospital_sources"]
+MAP = page_sources()
+PAGE = SOURCE_PAGE.read_text(encoding="utf-8")
+PAGE_LINES = PAGE.split("\n")
+# Responses that say nothing about NETs from the page: conversation, safety, the edges of the
+# page's scope ("the page doesn't cover ..."), and the source replies themselves.
+NO_PAGE_CONTENT = {
+    "utter_greet",
+    "utter_capabilities",
+    "utter_iamabot",
+    "utter_goodbye",
+    "utter_thank",
+    "utter_ask_helpful",
+    "utter_feedback_thanks",
+    "utter_feedback_sorry",
+    "utter_ask_rephrase",
+    "utter_default",
+    "utter_did_you_mean",
+    "utter_emergency",
+    "utter_personal_advice",
+    "utter_out_of_scope",
+    "utter_other_condition",
+    "utter_not_covered",
+    "utter_not_covered_cause",
+    "utter_not_covered_side_effects",
+    "utter_not_covered_diet",
+    "utter_not_covered_dose",
+    "utter_drug_not_named",
+    "utter_term_unknown",
+    "utter_walkthrough_intro",
+    "utter_walkthrough_stopped",
+    "utter_factor_marked_not_sure",
+}
+# The walk-through cites its table's page lines (issue 9); form questions restate nothing.
+CITED_ELSEWHERE = ("utter_fit_", "utter_ask_", "utter_question_", "utter_source_")
+
+
+def test_the_page_is_there():
+    assert SOURCE_PAGE.exists(), f"the source page is expected at {SOURCE_PAGE}"
+
+
+@pytest.mark.parametrize("line,text", MAP["lines"].items())
+def test_stored_lines_are_the_page_word_for_word(line, text):
+    assert PAGE_LINES[line - 1] == text
+
+
+@pytest.mark.parametrize("line,heading", MAP["headings"].items())
+def test_headings_are_the_pages(line, heading):
+    assert PAGE_LINES[line - 1] == heading
+
+
+@pytest.mark.parametrize("response", MAP["sources"])
+def test_each_answer_quotes_whole_sentences_verbatim(response):
+    assert response in RESPONSES
+    for line, numbers in MAP["sources"][response].items():
+        assert line in MAP["lines"], f"{response} cites line {line}, which is not stored"
+        assert numbers and all(1 <= n <= len(sentences(MAP["lines"][line])) for n in numbers)
+    for passage in response_passages(response):
+        assert passage.quote in PAGE
+        assert passage.heading in MAP["headings"].values()
+
+
+@pytest.mark.parametrize("response", PROFILE_SOURCES)
+def test_the_hospital_profile_quotes_its_page_verbatim(response):
+    assert response in RESPONSES
+    for passage in PROFILE_SOURCES[response]:
+        at = PAGE.index(passage["quote"])
+        if passage["heading"] is None:
+            assert PAGE.index(MAP["headings"][min(MAP["headings"])]) > at
+        else:
+            # a whole line of the page, above the quote
+            assert f"\n{passage['heading']}\n" in PAGE[:at]
+
+
+def test_every_answer_with_medical_content_names_its_page_passage():
+    checked = [name for name in RESPONSES if not name.startswith(CITED_ELSEWHERE)]
+    sourced = set(MAP["sources"]) | set(PROFILE_SOURCES)
+    assert not sourced & NO_PAGE_CONTENT
+    unclassified = [name for name in checked if name not in sourced | NO_PAGE_CONTENT]
+    assert not unclassified, f"name the page passage these restate: {unclassified}"
+    assert NO_PAGE_CONTENT <= set(RESPONSES)
+
+
+def test_the_statements_not_from_the_page_are_listed_once():
+    assert set(MAP["defined_in"]) <= set(RESPONSES)
+    used = {word for words in MAP["defined_in"].values() for word in words}
+    assert used == set(MAP["definitions"])
+
+
+# ------------------------------------------------------------------ action_show_source
+def bot(response: str) -> dict:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def user(intent: str) -> dict:
+    return {"event": "user", "text": intent, "parse_data": {"intent": {"name": intent}}}
+
+
+async def show_source(events, slots=None):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={**SLOTS, **(slots or {})}, intent="ask_source", events=events)
+    await ActionShowSource().run(dispatcher, tracker, DOMAIN)
+    return dispatcher.messages
+
+
+async def test_prrt_then_where_does_it_say_that():
+    messages = await show_source(
+        [user("ask_prrt"), bot("utter_prrt"), bot("utter_ask_helpful"), user("ask_source")]
+    )
+    passage, definition, link = messages
+    assert passage["response"] == "utter_source_passage"
+    assert passage["heading"] == "Peptide radionuclide therapy"
+    for sentence in sentences(PAGE_LINES[29]):
+        assert sentence in passage["quote"]
+    assert definition["response"] == "utter_source_not_from_page"
+    assert "IV" in definition["definition"]
+    assert link == {**link, "response": "utter_source_link", "page_url": MAP["page"]["url"]}
+
+
+async def test_the_last_answer_is_found_past_feedback_and_thanks():
+    messages = await show_source(
+        [
+            user("ask_surgery"),
+            bot("utter_surgery"),
+            bot("utter_ask_helpful"),
+            user("feedback_helpful"),
+            bot("utter_feedback_thanks"),
+            user("thank"),
+            bot("utter_thank"),
+            user("ask_source"),
+        ]
+    )
+    headings = [m["heading"] for m in messages if m["response"] == "utter_source_passage"]
+    assert headings == ["NET treatment plans", "Surgery"]
+
+
+async def test_an_answer_not_from_the_page_has_nothing_to_quote():
+    for events in ([], [user("greet"), bot("utter_greet"), user("ask_source")]):
+        messages = await show_source(events)
+        assert [m["response"] for m in messages] == ["utter_source_none"]
+
+
+async def test_a_named_drug_says_its_class_is_not_from_the_page():
+    messages = await show_source(
+        [
+            user("ask_somatostatin_analogs"),
+            bot("utter_drug_not_named"),
+            bot("utter_somatostatin_analogs"),
+        ]
+    )
+    definitions = [
+        m["definition"] for m in messages if m["response"] == "utter_source_not_from_page"
+    ]
+    assert definitions == [MAP["definitions"]["named_drug"]]
+    quotes = [m["quote"] for m in messages if m["response"] == "utter_source_passage"]
+    assert "Somostatin analogs are drugs" in quotes[0]
+
+
+async def test_a_hospital_answer_quotes_the_hospital_profile():
+    messages = await show_source([user("request_appointment"), bot("utter_request_appointment")])
+    assert [m["response"] for m in messages] == [
+        "utter_source_page_top",
+        "utter_source_passage",
+        "utter_source_link",
+    ]
+    assert messages[1]["heading"] == "Becoming Our Patient"
+    assert messages[-1]["page_url"] == SLOTS["source_page_url"]
+
+
+async def test_the_walk_through_explanation_quotes_the_lines_its_rows_cite(monkeypatch):
+    monkeypatch.setattr(sources, "explanation_lines", lambda tracker: [34, 10, 99])
+    messages = await show_source(
+        [user("explore_options"), bot("utter_fit_summary"), bot("utter_fit_liver")]
+    )
+    passages = [m for m in messages if m["response"] == "utter_source_passage"]
+    assert [m["heading"] for m in passages] == ["Liver-directed therapies", "NET treatment plans"]
+    assert passages[0]["quote"] == f"\u201c{PAGE_LINES[33]}\u201d"
