@@ -28,6 +28,7 @@ TOPIC_LABELS: Dict[str, str] = {
     "ask_insurance": "Insurance, billing and directions",
     "ask_support": "Support for patients and families",
     "ask_term_meaning": "What a word means",
+    "ask_source": "Where the page says it",
     "explore_options": "Walk me through my situation",
     "ask_capabilities": "Everything I can explain",
 }

@@ -84,15 +84,10 @@ def definitions_in(response: str) -> List[str]:
 
 
 def explanation_lines(tracker: Tracker) -> List[int]:
-    """The page lines behind the walk-through's explanation: those its fitting rows cite.
-
-    actions.factors.cited_lines comes with the rewritten walk-through (issue 9); without it
-    there are no lines to quote.
-    """
-    cited_lines = getattr(factors, "cited_lines", None)
-    if cited_lines is None:
-        return []
-    return list(cited_lines({slot: tracker.get_slot(slot) for slot in factors.FACTOR_SLOTS}))
+    """The page lines behind the walk-through's explanation: those its fitting rows cite."""
+    return list(
+        factors.cited_lines({slot: tracker.get_slot(slot) for slot in factors.FACTOR_SLOTS})
+    )
 
 
 def last_answer(events: List[Dict[str, Any]]) -> List[str]:

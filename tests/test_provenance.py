@@ -43,6 +43,10 @@ NO_PAGE_CONTENT = {
     "utter_walkthrough_intro",
     "utter_walkthrough_stopped",
     "utter_factor_marked_not_sure",
+    "utter_refine_unclear",
+    "utter_technical_problem",
+    "utter_message_too_long",
+    "utter_restart",
 }
 # The walk-through cites its table's page lines (issue 9); form questions restate nothing.
 CITED_ELSEWHERE = ("utter_fit_", "utter_ask_", "utter_question_", "utter_source_")
