@@ -225,7 +225,8 @@ def test_make_shell_answers_what_is_typed_and_stops_when_the_terminal_closes(mak
     # the answer's buttons, then "Was this helpful?" numbered on: all of them on screen
     shell.expect(rf"1: {re.escape(button('utter_prrt', 0))}")
     shell.expect(said("utter_ask_helpful"))
-    shell.expect(r"4: Yes\s+5: No")
+    yes = len(domain()["responses"]["utter_prrt"][0]["buttons"]) + 1
+    shell.expect(rf"{yes}: Yes\s+{yes + 1}: No")
     shell.expect(r"Your input ->")
 
     # A number chooses that button: the answer's first next question.
