@@ -174,8 +174,6 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         return EMERGENCY
     if intent == EMERGENCY and negated:
         return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
-    if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
-        return "inform"
     words = WORDS_NOT_TOPICS & set(_values(doc, "term"))
     asks_definition = DEFINITION.search(text) and (
         words or any(_values(doc, label) for label in FACTOR_WORDS)
@@ -185,6 +183,8 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         "ask_not_covered",
     ):
         return "ask_term_meaning"
+    if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
+        return "inform"
     correctable = intent in PAGE_TOPICS or intent in UNSURE
     if _values(doc, OTHER_CONDITION) and not _mentions_net(doc):
         asks_about_it = correctable or intent in ("ask_not_covered", "explore_options")
