@@ -51,7 +51,10 @@ EMERGENCY_SIGNS = [
     ),
     ({"lips", "face", "fingers", "skin"}, {"blue", "grey", "gray"}),
     ({"throat", "tongue", "lips"}, {"swelling", "swollen", "closing", "closed"}),
-    ({"vomit", "vomiting", "throwing", "puking", "coughing", "spitting"}, {"blood", "bloody"}),
+    (
+        {"vomit", "vomiting", "threw", "throwing", "puking", "coughing", "spitting"},
+        {"blood", "bloody"},
+    ),
     ({"blood", "wound", "incision"}, {"gushing", "pouring", "spurting"}),
     (
         {"shivering", "shaking", "shakes", "chills", "rigors"},
