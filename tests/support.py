@@ -12,6 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
 DOMAIN_DIR = ROOT / "domain"
+
+# What the channel tests expect people to see first, written out once for all channels.
+GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
+CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
+GREETING_PAYLOADS = [
+    "/ask_treatment_factors",
+    "/explore_options",
+    "/ask_surgery",
+    "/request_appointment",
+    "/ask_capabilities",
+]
 # The page every answer restates. It sits beside the repository (../shared/content/ in CI);
 # NET_SOURCE_PAGE points elsewhere.
 SOURCE_PAGE = Path(

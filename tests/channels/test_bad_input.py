@@ -21,7 +21,7 @@ from test_slack import direct_message, has_reply, post, post_event
 from test_socketio import WidgetLikeClient, text_starts
 
 from failsafe.guard import MAX_MESSAGE_CHARS
-from support import REPORT, domain
+from support import GREETING, REPORT, domain
 
 CANARY = "zqxcanary"
 RESPONSES = domain()["responses"]
@@ -36,7 +36,6 @@ def rendered(response: str) -> str:
 APPOINTMENT = rendered("utter_request_appointment")
 TOO_LONG = rendered("utter_message_too_long")
 RESTART = rendered("utter_restart")
-GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
 # what injected values look like, so that no reply may contain them
 INJECTED = [CANARY, "555-0100", "Evil Clinic", "evil.example", "<script", "onerror"]
 TRIED: Dict[str, int] = {"REST": 0, "socket.io": 0, "Slack": 0}

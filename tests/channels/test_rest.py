@@ -12,17 +12,7 @@ import pytest
 import requests
 
 from channels.rest import USAGE
-from support import domain
-
-GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
-CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
-GREETING_PAYLOADS = [
-    "/ask_treatment_factors",
-    "/explore_options",
-    "/ask_surgery",
-    "/request_appointment",
-    "/ask_capabilities",
-]
+from support import CHEMOTHERAPY, GREETING, GREETING_PAYLOADS, domain
 
 
 def webhook(servers) -> str:

@@ -20,19 +20,10 @@ import requests
 import yaml
 
 from channels.slack import NOT_CONFIGURED, RecentIds, SlackInput
-from support import domain
+from support import CHEMOTHERAPY, GREETING, GREETING_PAYLOADS, domain
 
 SIGNING_SECRET = "test-signing-secret"  # SLACK_TEST_SECRET in conftest.py, the server's setting
-GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
 SURGERY = "For most NETs, wherever they are, the preferred treatment is surgery"
-CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
-GREETING_PAYLOADS = [
-    "/ask_treatment_factors",
-    "/explore_options",
-    "/ask_surgery",
-    "/request_appointment",
-    "/ask_capabilities",
-]
 BOT_USER = "UBOT0000"
 
 
