@@ -1,4 +1,4 @@
-"""Rasa's Slack channel with three fixes, registered in credentials.yml as channels.slack.SlackInput.
+"""Rasa's Slack channel with four fixes, registered in credentials.yml as channels.slack.SlackInput.
 
 1. One Slack event gets one reply. Slack re-sends an event it thinks failed (headers
    X-Slack-Retry-Num / X-Slack-Retry-Reason); Rasa 3.6 drops only `http_timeout` retries and
@@ -10,7 +10,9 @@
    SLACK_SIGNING_SECRET (not through ${...} in credentials.yml, which would stop `rasa run`
    when they are unset). Without both the server still starts, and /webhooks/slack/* refuse
    every request (503, with the reason) instead of checking signatures against an empty secret.
-3. Replies are posted without `as_user`, which Rasa always sends: Slack documents it as for
+3. A signed request whose body Rasa cannot read (a form payload that is not JSON, a click
+   on a component Rasa does not read) gets 400, not 500.
+4. Replies are posted without `as_user`, which Rasa always sends: Slack documents it as for
    classic apps only, and apps made today (e.g. from slack/manifest.yml) have been reported
    to get `invalid_arguments` for it. Without it a bot token posts as the app's bot user.
 """
@@ -36,6 +38,7 @@ NOT_CONFIGURED = (
     "(see README.md) and restart the server."
 )
 
+MALFORMED = "This request is not in the form Slack sends."
 
 # Slack retries after about 0 s, 1 min and 5 min: an hour covers them all.
 EVENT_ID_TTL = 3600
@@ -124,7 +127,26 @@ class SlackInput(rasa_slack.SlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if self.configured:
-            return super().blueprint(on_new_message)
+            webhook = super().blueprint(on_new_message)
+
+            # Rasa's webhook indexes and parses the body as Slack sends it; anything else raises.
+            # Its process_message catches what handling the message raises, so what reaches
+            # here is a body it could not read.
+            @webhook.exception(ValueError, KeyError, IndexError, TypeError, AttributeError)
+            async def malformed(_: Request, error: Exception) -> HTTPResponse:
+                logger.warning(f"Slack request not understood ({type(error).__name__}): 400.")
+                return response.text(MALFORMED, status=HTTPStatus.BAD_REQUEST)
+
+            # A click on a component Rasa does not read is answered 500 by Rasa itself: it is the
+            # request, not the server, that is at fault.
+            @webhook.middleware("response")
+            async def unreadable_click(request: Request, answer: HTTPResponse) -> Any:
+                form = request.headers.get("content-type") == "application/x-www-form-urlencoded"
+                if form and answer.status == HTTPStatus.INTERNAL_SERVER_ERROR:
+                    return response.text(MALFORMED, status=HTTPStatus.BAD_REQUEST)
+                return None
+
+            return webhook
 
         disabled = Blueprint("slack_webhook", __name__)
 

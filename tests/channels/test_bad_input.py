@@ -35,6 +35,7 @@ def rendered(response: str) -> str:
 
 APPOINTMENT = rendered("utter_request_appointment")
 TOO_LONG = rendered("utter_message_too_long")
+HELPFUL = rendered("utter_ask_helpful")
 RESTART = rendered("utter_restart")
 # what injected values look like, so that no reply may contain them
 INJECTED = [CANARY, "555-0100", "Evil Clinic", "evil.example", "<script", "onerror"]
@@ -270,9 +271,12 @@ async def test_socketio_battery(servers):
             client.replies.clear()
             await client.say(text, session_id)
             await client.say("/request_appointment", session_id)
+            # the appointment answer is followed by "Was this helpful?": wait for both, so that
+            # no reply of this round arrives after the next round has started
             await client.wait_for(text_starts(APPOINTMENT))
+            await client.wait_for(text_starts(HELPFUL))
             texts = [reply.get("text") or "" for reply in client.replies]
-            assert texts[-1] == APPOINTMENT and len(texts) >= 2, texts
+            assert texts[-2:] == [APPOINTMENT, HELPFUL] and len(texts) >= 3, texts
             for reply in texts:
                 assert not any(value in reply for value in INJECTED), reply
             if len(text) > MAX_MESSAGE_CHARS:
@@ -379,21 +383,14 @@ def test_slack_malformed_signed_request(servers, body, content_type):
 
 
 # Signed by Slack, so only Slack (or whoever holds the signing secret) can send these, and Slack
-# never does; Rasa's SlackInput still answers them with 500. channels/slack.py is where a 400
-# belongs (another helper's file, left alone here): strict, so this fails once that is done.
-SLACK_500 = pytest.mark.xfail(
-    strict=True, reason="Rasa's SlackInput answers 500 (channels/slack.py)"
-)
-
-
+# never does; Rasa's own SlackInput answers them with 500, channels/slack.py with 400.
 @pytest.mark.parametrize(
     "payload",
     [
-        pytest.param("{not json", id="interactive-not-json", marks=SLACK_500),
+        pytest.param("{not json", id="interactive-not-json"),
         pytest.param(
             json.dumps({"type": "block_actions", "user": {"id": "U1"}, "actions": [{}]}),
-            id="block-action-without-channel",
-            marks=SLACK_500,
+            id="click-on-a-component-rasa-does-not-read",
         ),
     ],
 )
@@ -401,7 +398,7 @@ def test_slack_malformed_interactive_request(servers, payload):
     TRIED["Slack"] += 1
     body = urlencode({"payload": payload}).encode()
     response = post(servers, body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code < 500, response.text[:500]
+    assert response.status_code == 400, response.text[:500]
 
 
 def test_slack_button_value_injection(servers):
