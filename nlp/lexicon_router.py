@@ -43,36 +43,79 @@ SIGN_WINDOW = 5
 EMERGENCY_SIGNS = [
     (
         {"chest"},
-        {"pain", "pains", "hurts", "hurting", "pressure", "tight", "crushing", "squeezing"},
+        {"pain", "pains", "hurts", "hurting", "pressure", "tight", "crushing", "squeezing"}
+        | {"clutching", "elephant", "heavy", "heaviness"},
     ),
     (
         {"breathe", "breath", "breathing", "air"},
-        {"n't", "cannot", "cant", "barely", "struggling", "gasping"},
+        {"n't", "cannot", "cant", "barely", "struggling", "gasping", "shallow", "strange", "heaving"},
     ),
     ({"lips", "face", "fingers", "skin"}, {"blue", "grey", "gray"}),
-    ({"throat", "tongue", "lips"}, {"swelling", "swollen", "closing", "closed"}),
     (
-        {"vomit", "vomiting", "threw", "throwing", "puking", "coughing", "spitting"},
-        {"blood", "bloody"},
+        {"throat", "tongue", "lips", "face", "eyes"},
+        {"swelling", "swollen", "swelled", "closing", "closed", "puffed", "puffy", "tightening"}
+        | {"blowing", "balloon"},
     ),
-    ({"blood", "wound", "incision"}, {"gushing", "pouring", "spurting"}),
+    (
+        {"vomit", "vomiting", "vomited", "vomitted", "threw", "throwing", "throwin", "puking", "puked"}
+        | {"coughing", "spitting"},
+        {"blood", "bloody", "black", "red"},
+    ),
+    (
+        {"diarrhea", "diarrhoea", "stool", "stools", "poop", "poo"},
+        {"blood", "bloody", "black", "tar", "tarry"},
+    ),
+    (
+        {"heart", "pulse", "heartbeat"},
+        {"racing", "pounding", "crazy", "irregular", "fluttering", "skipping", "flopping"},
+    ),
+    (
+        {"blood", "bleeding", "wound", "incision"},
+        {"gushing", "pouring", "spurting", "soaking", "soaked", "clots", "floor", "bandage"},
+    ),
     (
         {"shivering", "shaking", "shakes", "chills", "rigors"},
-        {"non", "nonstop", "uncontrollably", "violently", "stop"},
+        {"non", "nonstop", "uncontrollably", "violently", "stop", "blankets", "chattering"},
     ),
     (
         {"pain", "hurts", "hurting"},
-        {"unbearable", "terrible", "severe", "excruciating", "worst", "agony", "screaming"},
+        {"unbearable", "terrible", "severe", "excruciating", "worst", "agony", "screaming"}
+        | {"insane", "horrible", "stabbing", "crippling", "intense"},
     ),
-    ({"arm", "face", "side", "leg"}, {"numb", "drooping", "droopy", "paralyzed", "paralysed"}),
-    ({"speak", "talk", "talking", "words"}, {"slurring", "slurred", "garbled"}),
-    ({"wake", "respond", "responding", "conscious"}, {"n't", "not", "cannot", "barely"}),
+    (
+        {"arm", "face", "side", "leg", "smile"},
+        {"numb", "drooping", "droopy", "paralyzed", "paralysed", "crooked", "lopsided", "limp"},
+    ),
+    (
+        {"speak", "speech", "talk", "talking", "words"},
+        {"slurring", "slurred", "garbled", "jumbled"},
+    ),
+    (
+        {"wake", "respond", "responding", "conscious"},
+        {"n't", "not", "cannot", "barely", "cant", "wont", "isnt"},
+    ),
+    ({"confused", "disoriented"}, {"suddenly", "sudden", "sleepy", "drowsy", "name"}),
 ]
-FEVER_WORDS = {"fever", "temp", "temperature"}
+FEVER_WORDS = {"fever", "temp", "temperature", "burning", "thermometer"}
 # a fever this high, in Fahrenheit or Celsius
 HIGH_FEVER = [(102.0, 110.0), (39.0, 43.0)]
-# "no chest pain" is not a sign
+# a vital sign this far out of range, near the word for it ("heart rate 40", "sugar is 35")
+VITAL_SIGNS = [
+    ({"bpm", "pulse", "rate"}, lambda n: n >= 150 or 20 <= n <= 40),
+    ({"sugar", "glucose"}, lambda n: 10 <= n <= 50),
+    ({"bp", "pressure"}, lambda n: n >= 200),
+]
+# "took 20 tylenol": this many pills or more, taken at once, near a word for taking them
+OVERDOSE_WORDS = {"took", "taken", "swallowed", "ate"}
+PILL_WORDS = {"pills", "tablets", "tylenol", "paracetamol", "advil", "ibuprofen", "painkillers"}
+OVERDOSE_COUNT = 10
+# "i'm dying to know": a figure of speech, not a crisis
+FIGURE_OF_SPEECH_AFTER = {"dying": "to"}
+# "no chest pain" is not a sign; nor, for a phrase, "not suicidal" or "not going to hurt myself"
+# ("not" is a word of some signs: "won't wake up")
 NO_SIGN_BEFORE = {"no", "without", "never"}
+NO_PHRASE_BEFORE = NO_SIGN_BEFORE | {"not"}
+NOT_GOING_TO = {("not", "going", "to"), ("never", "going", "to"), ("n't", "going", "to")}
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
 NET_WORDS = ("net", "neuroendocrine", "carcinoid")
 # How people ask what a word means, for the glossary's words (actions/glossary.py) that are
@@ -143,13 +186,34 @@ def _has_emergency_sign(doc: Any) -> bool:
         near = set(words[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1])
         if any(word in first and near & second for first, second in EMERGENCY_SIGNS):
             return True
-        if word in FEVER_WORDS:
-            numbers = [_number(t) for t in doc[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1]]
-            if "high" in near or any(
-                n is not None and low <= n <= high for n in numbers for low, high in HIGH_FEVER
-            ):
-                return True
+        numbers = [_number(t) for t in doc[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1]]
+        if word in FEVER_WORDS and (
+            "high" in near
+            or any(n is not None and low <= n <= high for n in numbers for low, high in HIGH_FEVER)
+        ):
+            return True
+        if any(
+            word in names and any(n is not None and out_of_range(n) for n in numbers)
+            for names, out_of_range in VITAL_SIGNS
+        ):
+            return True
+        if (
+            word in OVERDOSE_WORDS
+            and near & PILL_WORDS
+            and any(n is not None and n >= OVERDOSE_COUNT for n in numbers)
+        ):
+            return True
     return False
+
+
+def _phrase_negated(doc: Any, start: int) -> bool:
+    before = tuple(token.lower_ for token in doc[max(0, start - 3) : start])
+    return bool(before) and (before[-1] in NO_PHRASE_BEFORE or before in NOT_GOING_TO)
+
+
+def _figure_of_speech(doc: Any, ent: Any) -> bool:
+    last = doc[ent.end - 1].lower_
+    return ent.end < len(doc) and FIGURE_OF_SPEECH_AFTER.get(last) == doc[ent.end].lower_
 
 
 def _mentions_net(doc: Any) -> bool:
@@ -166,7 +230,8 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         ent.ent_id_
         for ent in doc.ents
         if ent.label_ == EMERGENCY
-        and not (ent.start and doc[ent.start - 1].lower_ in NO_SIGN_BEFORE)
+        and not _phrase_negated(doc, ent.start)
+        and not _figure_of_speech(doc, ent)
     ]
     negated = bool(NEGATED.search(text))
     if (

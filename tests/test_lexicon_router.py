@@ -30,6 +30,12 @@ def route(text: str, intent: str, ranking=()):
         "i don't want to be alive anymore",
         "he says everyone would be better off without me",
         "she can't breathe properly and is scared",
+        # a vital sign far out of range, many pills at once, signs of bleeding inside
+        "his pulse is 175 and he is dizzy",
+        "blood sugar 38 and she is sweating",
+        "i swallowed 30 of my sleeping pills",
+        "his stool has been black since last night",
+        "out of nowhere my mom has no idea where she is",
     ],
 )
 def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text):
@@ -44,6 +50,12 @@ def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text
         "does chemo make you lose your hair",
         "is a temperature check part of the follow up",
         "the scan of his chest was clear",
+        # negations and figures of speech
+        "i'm not suicidal, just sad about all this",
+        "i am not going to hurt myself, i just need someone to talk to",
+        "i'm dying to know if the trial is open",
+        "he took 2 tylenol for the headache",
+        "her resting heart rate is 70",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
