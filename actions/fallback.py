@@ -35,9 +35,6 @@ TOPIC_LABELS: Dict[str, str] = {
 MAX_SUGGESTIONS = 3
 # Rasa's two-stage fallback reads out_of_scope as "none of these".
 NONE_OF_THESE = {"title": "Something else", "payload": "/out_of_scope"}
-# Even a hesitant reading of an emergency gets the emergency numbers, before anything else.
-EMERGENCY_INTENT = "emergency"
-EMERGENCY_MIN_CONFIDENCE = 0.1
 
 
 class ActionDefaultAskAffirmation(Action):
@@ -47,13 +44,8 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        # a hesitant reading of an emergency never gets here: nlp/lexicon_router.py makes it one
         ranking = tracker.latest_message.get("intent_ranking") or []
-        if any(
-            guess.get("name") == EMERGENCY_INTENT
-            and (guess.get("confidence") or 0) >= EMERGENCY_MIN_CONFIDENCE
-            for guess in ranking
-        ):
-            dispatcher.utter_message(response="utter_emergency")
         buttons = [
             {"title": TOPIC_LABELS[guess["name"]], "payload": f"/{guess['name']}"}
             for guess in ranking

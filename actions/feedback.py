@@ -15,7 +15,8 @@ from rasa_sdk.types import DomainDict
 
 FEEDBACK_DB_ENV = "FEEDBACK_DB"
 DEFAULT_FEEDBACK_DB = "feedback.db"
-HELPFUL_INTENTS = {"feedback_helpful", "affirm"}
+# "Was this helpful?" is answered yes or no: its buttons send affirm and deny
+HELPFUL_INTENTS = {"affirm"}
 FEEDBACK_QUESTION = "utter_ask_helpful"
 # actions that run between an answer and its feedback question without being answers
 NOT_ANSWERS = {"action_listen", "action_extract_slots"}

@@ -2,22 +2,26 @@
 
 An intent classifier trained on a few hundred examples, with no pretrained vectors, is not
 sure of everything people write. The entity ruler (nlp/entity_patterns.yml, run by SpacyNLP)
-knows some words for certain, and this component, last in config.yml, lets them decide:
+knows some words for certain, and this component, last in config.yml, lets them decide, in
+this order:
 
 1. A described emergency is `emergency`, whatever the classifier thought: "call 911" must not
-   depend on its confidence. It is an emergency phrase of the ruler, or a sign from
-   EMERGENCY_SIGNS: two words near each other ("lips ... blue", "fever ... 104"). The bare words "emergency" / "urgent" do not count when the
-   message says it is not one ("not an emergency, just feeling down"), and then neither does
-   a classifier's `emergency` without an emergency phrase: its next guess stands.
-2. Another cancer or condition, in a message that names no NET, is `ask_other_condition`:
+   depend on its confidence. It is an emergency phrase of the ruler ("not suicidal" is not),
+   a sign from EMERGENCY_SIGNS (two words near each other: "lips ... blue"), or a number out
+   of range beside its word ("fever ... 104", "pulse 175", "took 30 ... pills"). The bare
+   words "emergency" / "urgent" do not count when the message says it is not one ("not an
+   emergency, just feeling down"), and then neither does a classifier's `emergency` without
+   an emergency phrase: its next guess stands. A reading too unsure to answer ("not
+   understood") that still ranks emergency at HESITANT_EMERGENCY or more is one.
+2. "What does <a word of the page> mean?" is `ask_term_meaning`.
+3. A yes or no that states a walk-through factor ("yes, to the liver") answers the factor.
+4. Another cancer or condition, in a message that names no NET, is `ask_other_condition`:
    "radiation for prostate cancer" is not the NET radiation question.
-3. A NET question about an aspect the page does not cover (side effects, doses, outlook...)
+5. A NET question about an aspect the page does not cover (side effects, doses, outlook...)
    that the classifier read as a page topic is `ask_not_covered`: a page topic's answer
    would pass off as an answer to it.
-4. "What does <a word of the page> mean?" is `ask_term_meaning`.
-5. A named drug or procedure (octreotide, Y-90...) leads to its page topic when the
+6. A named drug or procedure (octreotide, Y-90...) leads to its page topic when the
    classifier read another topic or was unsure: an answer beats "did you mean".
-6. A yes or no that states a walk-through factor ("yes, to the liver") answers the factor.
 """
 
 import re
@@ -56,6 +60,7 @@ EMERGENCY_SIGNS = [
         {"swelling", "swollen", "swelled", "closing", "closed", "puffed", "puffy", "tightening"}
         | {"blowing", "balloon"},
     ),
+    ({"wheezing", "wheeze"}, {"badly", "barely", "worse", "n't", "cant", "cannot"}),
     (
         {"vomit", "vomiting", "vomited", "vomitted", "threw", "throwing", "throwin", "puking", "puked"}
         | {"coughing", "spitting"},
@@ -80,7 +85,7 @@ EMERGENCY_SIGNS = [
     (
         {"pain", "hurts", "hurting"},
         {"unbearable", "terrible", "severe", "excruciating", "worst", "agony", "screaming"}
-        | {"insane", "horrible", "stabbing", "crippling", "intense"},
+        | {"insane", "horrible", "stabbing", "crippling", "intense", "uncontrollable"},
     ),
     (
         {"arm", "face", "side", "leg", "smile"},
@@ -149,7 +154,11 @@ PAGE_TOPICS = frozenset(
         "ask_term_meaning",
     }
 )
-UNSURE = frozenset({"nlu_fallback", "out_of_scope"})
+NOT_UNDERSTOOD = "nlu_fallback"
+UNSURE = frozenset({NOT_UNDERSTOOD, "out_of_scope"})
+# An unsure reading that ranks emergency this high is an emergency: a missed one costs more
+# than the 911 line said once too often.
+HESITANT_EMERGENCY = 0.1
 # Readings that say nothing about the tumor: one that names a factor is an answer about it.
 NOT_A_QUESTION = UNSURE | {
     "affirm",
@@ -157,8 +166,6 @@ NOT_A_QUESTION = UNSURE | {
     "greet",
     "goodbye",
     "thank",
-    "feedback_helpful",
-    "feedback_not_helpful",
 }
 # Aspects no page topic answers. "symptoms" and "stage" are not among them: the page does
 # speak of relieving symptoms and of how advanced the disease is.
@@ -216,6 +223,13 @@ def _figure_of_speech(doc: Any, ent: Any) -> bool:
     return ent.end < len(doc) and FIGURE_OF_SPEECH_AFTER.get(last) == doc[ent.end].lower_
 
 
+def _hesitant_emergency(ranking: List[Dict[str, Any]]) -> bool:
+    return any(
+        r.get("name") == EMERGENCY and (r.get("confidence") or 0) >= HESITANT_EMERGENCY
+        for r in ranking
+    )
+
+
 def _mentions_net(doc: Any) -> bool:
     return any(
         ent.label_ == NET_MENTION or any(word in ent.text.lower() for word in NET_WORDS)
@@ -242,6 +256,8 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         return EMERGENCY
     if intent == EMERGENCY and negated:
         return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
+    if intent == NOT_UNDERSTOOD and not negated and _hesitant_emergency(ranking):
+        return EMERGENCY
     words = WORDS_NOT_TOPICS & set(_values(doc, "term"))
     asks_definition = DEFINITION.search(text) and (
         words or any(_values(doc, label) for label in FACTOR_WORDS)

@@ -9,20 +9,20 @@ ANSWER_BUTTONS = [
     {"title": "Clinical trials", "payload": "/ask_clinical_trials"},
 ]
 FEEDBACK_BUTTONS = [
-    {"title": "Yes", "payload": "/feedback_helpful"},
-    {"title": "No", "payload": "/feedback_not_helpful"},
+    {"title": "Yes", "payload": "/affirm"},
+    {"title": "No", "payload": "/deny"},
 ]
 CHOICES = ANSWER_BUTTONS + FEEDBACK_BUTTONS
 
 
 def test_a_number_chooses_that_button():
     assert resolve("1", CHOICES) == ("/ask_radiation_therapy", "Radiation therapy")
-    assert resolve("4", CHOICES) == ("/feedback_not_helpful", "No")
+    assert resolve("4", CHOICES) == ("/deny", "No")
 
 
 def test_a_button_title_chooses_it_in_any_case():
     assert resolve("clinical TRIALS", CHOICES) == ("/ask_clinical_trials", "Clinical trials")
-    assert resolve("yes", CHOICES) == ("/feedback_helpful", "Yes")
+    assert resolve("yes", CHOICES) == ("/affirm", "Yes")
 
 
 def test_anything_else_is_the_persons_own_message():

@@ -68,6 +68,21 @@ def test_not_an_emergency_takes_back_the_word_and_the_classifiers_guess():
     assert route("not an emergency but my throat is closing", "ask_support") == "emergency"
 
 
+def test_an_unsure_reading_that_ranks_emergency_high_is_an_emergency():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_surgery", "confidence": 0.3},
+        {"name": "emergency", "confidence": 0.25},
+    ]
+    assert route("he is really not himself tonight", "nlu_fallback", ranking) == "emergency"
+    low = [
+        dict(guess, confidence=0.05) if guess["name"] == "emergency" else guess for guess in ranking
+    ]
+    assert route("he is really not himself tonight", "nlu_fallback", low) is None
+    # a sure reading of something else stands
+    assert route("he is really not himself tonight", "ask_support", ranking) is None
+
+
 def test_another_cancer_without_a_net_is_another_condition():
     assert route("how is radiation given for prostate cancer", "ask_radiation_therapy") == (
         "ask_other_condition"

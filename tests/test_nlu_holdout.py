@@ -35,8 +35,8 @@ TRAINING = ROOT / "data" / "nlu"
 
 MIN_ACCURACY = 0.95
 # Issue 8's target is 0.90 for every intent; this floor keeps what is reached until it is met
-# (ask_source, the newest intent, is at 0.80).
-MIN_INTENT_F1 = 0.75
+# (the lowest intents are at 0.87, and a retrain moves a 20-message intent by a few points).
+MIN_INTENT_F1 = 0.80
 MAX_NOT_UNDERSTOOD = 0.03
 MIN_HOLDOUT, MIN_EMERGENCIES, MIN_PER_INTENT = 600, 150, 5
 # "Near duplicate": this similar after lowercasing and stripping punctuation.

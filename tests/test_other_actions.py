@@ -82,18 +82,6 @@ async def test_unsure_with_no_topic_in_view_asks_to_rephrase():
     assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
 
 
-async def test_a_possible_emergency_gets_the_numbers_before_anything_else():
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.4},
-        {"name": "emergency", "confidence": 0.25},
-        {"name": "ask_surgery", "confidence": 0.2},
-    ]
-    _, messages = await run(
-        ActionDefaultAskAffirmation(), make_tracker(intent="nlu_fallback", intent_ranking=ranking)
-    )
-    assert messages[0]["response"] == "utter_emergency"
-
-
 def test_topic_labels_name_real_intents_and_read_like_words():
     for intent, label in TOPIC_LABELS.items():
         assert intent in DOMAIN["intents"]
@@ -137,9 +125,7 @@ def feedback_db(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "intent,helpful,reply",
     [
-        ("feedback_helpful", True, "utter_feedback_thanks"),
         ("affirm", True, "utter_feedback_thanks"),
-        ("feedback_not_helpful", False, "utter_feedback_sorry"),
         ("deny", False, "utter_feedback_sorry"),
     ],
 )
@@ -165,8 +151,8 @@ def stored_rows(db_file) -> Dict[str, List[Dict[str, Any]]]:
 
 async def test_feedback_stores_the_topic_and_answer_and_no_one_who_asked(feedback_db):
     for user, text, intent in [
-        ("caregiver-ana-4821", "what is prrt for my mum margarethe", "feedback_helpful"),
-        ("patient-bo-9376", "prrt please, bo jorgensen here", "feedback_not_helpful"),
+        ("caregiver-ana-4821", "what is prrt for my mum margarethe", "affirm"),
+        ("patient-bo-9376", "prrt please, bo jorgensen here", "deny"),
     ]:
         tracker = make_tracker(text=text, intent=intent, events=ANSWER_THEN_QUESTION)
         tracker.sender_id = user

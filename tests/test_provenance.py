@@ -140,7 +140,7 @@ async def test_the_last_answer_is_found_past_feedback_and_thanks():
             user("ask_surgery"),
             bot("utter_surgery"),
             bot("utter_ask_helpful"),
-            user("feedback_helpful"),
+            user("affirm"),
             bot("utter_feedback_thanks"),
             user("thank"),
             bot("utter_thank"),

@@ -66,8 +66,8 @@ SLASH_COMMANDS = [
     f"/inform{{bad json {CANARY}",
     "/inform@2.5",
     '/inform@-1{"tumor_site": "lung"}',
-    "/feedback_helpful",
-    "/feedback_not_helpful",
+    "/affirm",
+    "/deny",
     "/",
     "//",
     f"/ greet {CANARY}",
@@ -458,7 +458,7 @@ def test_no_log_or_feedback_store_keeps_what_people_typed(servers):
     and the feedback store (every database but the tracker store) neither texts nor senders."""
     user = new_sender()
     servers.rest(user, f"what is chemotherapy {CANARY}")
-    assert reply_texts(servers.rest(user, "/feedback_helpful"))
+    assert reply_texts(servers.rest(user, "/affirm"))
     REPORT.append(
         "bad-input battery: inputs tried "
         + ", ".join(f"{channel} {n}" for channel, n in TRIED.items())

@@ -35,8 +35,8 @@ def test_rest_answers_with_text_and_buttons(servers):
     assert len(answer["buttons"]) == len(domain()["responses"]["utter_chemotherapy"][0]["buttons"])
     assert helpful["text"] == "Was this helpful?"
     assert [b["payload"] for b in helpful["buttons"]] == [
-        "/feedback_helpful",
-        "/feedback_not_helpful",
+        "/affirm",
+        "/deny",
     ]
 
 

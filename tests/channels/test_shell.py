@@ -253,7 +253,7 @@ def test_make_shell_answers_what_is_typed_and_stops_when_the_terminal_closes(mak
         "ask_prrt",
         "ask_radiation_therapy",
         "ask_surgery",
-        "feedback_helpful",
+        "affirm",
     ]
     actions = [e["name"] for e in events if e["event"] == "action"]
     assert actions.count("action_record_feedback") == 1, actions  # only the "yes"

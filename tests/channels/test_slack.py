@@ -141,8 +141,8 @@ def test_typed_question_gets_the_answer_then_was_this_helpful(servers):
     assert answer["text"].startswith(CHEMOTHERAPY)
     assert len(buttons(answer)) == len(domain()["responses"]["utter_chemotherapy"][0]["buttons"])
     assert [(b["text"]["text"], b["value"]) for b in buttons(helpful)] == [
-        ("Yes", "/feedback_helpful"),
-        ("No", "/feedback_not_helpful"),
+        ("Yes", "/affirm"),
+        ("No", "/deny"),
     ]
 
 

@@ -148,7 +148,7 @@ def test_feedback_is_counted_in_postgresql(cluster):
     sender = f"feedback-{uuid.uuid4().hex[:8]}"
     _, said = say(cluster, sender, "what is prrt?")
     assert says(said, "utter_ask_helpful")
-    say(cluster, sender, "/feedback_helpful")
+    say(cluster, sender, "/affirm")
     assert helpful() == before + 1
 
 
