@@ -52,7 +52,17 @@ EMERGENCY_SIGNS = [
     ),
     (
         {"breathe", "breath", "breathing", "air"},
-        {"n't", "cannot", "cant", "barely", "struggling", "gasping", "shallow", "strange", "heaving"},
+        {
+            "n't",
+            "cannot",
+            "cant",
+            "barely",
+            "struggling",
+            "gasping",
+            "shallow",
+            "strange",
+            "heaving",
+        },
     ),
     ({"lips", "face", "fingers", "skin"}, {"blue", "grey", "gray"}),
     (
@@ -62,7 +72,17 @@ EMERGENCY_SIGNS = [
     ),
     ({"wheezing", "wheeze"}, {"badly", "barely", "worse", "n't", "cant", "cannot"}),
     (
-        {"vomit", "vomiting", "vomited", "vomitted", "threw", "throwing", "throwin", "puking", "puked"}
+        {
+            "vomit",
+            "vomiting",
+            "vomited",
+            "vomitted",
+            "threw",
+            "throwing",
+            "throwin",
+            "puking",
+            "puked",
+        }
         | {"coughing", "spitting"},
         {"blood", "bloody", "black", "red"},
     ),
