@@ -95,6 +95,17 @@ def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
     assert route("is TACE like chemo", "ask_chemotherapy") == "ask_liver_directed_therapy"
     assert route("side effects of capecitabine", "ask_chemotherapy") == "ask_not_covered"
     assert route("octreotide dose for adults", "ask_personal_advice") is None
+    # a schedule, how NETs are found and how common they are: not on the page either
+    assert route("how many cycles of prrt do people get", "ask_prrt") == "ask_not_covered"
+    assert route("how is a net detected in the first place", "ask_where_nets_occur") == (
+        "ask_not_covered"
+    )
+    assert route("how common is it to get a carcinoid", "ask_where_nets_occur") == (
+        "ask_not_covered"
+    )
+    assert route("best treatment for squamous cell carcinoma", "ask_treatment_factors") == (
+        "ask_other_condition"
+    )
 
 
 def test_definitions_and_factor_answers():
