@@ -122,18 +122,17 @@ EMERGENCY_SIGNS = [
     ({"confused", "disoriented"}, {"suddenly", "sudden", "sleepy", "drowsy", "name"}),
 ]
 FEVER_WORDS = {"fever", "temp", "temperature", "burning", "thermometer"}
-# a fever this high, in Fahrenheit or Celsius
-HIGH_FEVER = [(102.0, 110.0), (39.0, 43.0)]
-# a vital sign this far out of range, near the word for it ("heart rate 40", "sugar is 35")
-VITAL_SIGNS = [
-    ({"bpm", "pulse", "rate"}, lambda n: n >= 150 or 20 <= n <= 40),
-    ({"sugar", "glucose"}, lambda n: 10 <= n <= 50),
-    ({"bp", "pressure"}, lambda n: n >= 200),
-]
-# "took 20 tylenol": this many pills or more, taken at once, near a word for taking them
-OVERDOSE_WORDS = {"took", "taken", "swallowed", "ate"}
 PILL_WORDS = {"pills", "tablets", "tylenol", "paracetamol", "advil", "ibuprofen", "painkillers"}
-OVERDOSE_COUNT = 10
+# A number this far out of range within SIGN_WINDOW tokens of its word: a fever in Fahrenheit
+# or Celsius, a pulse, blood sugar, blood pressure, and "took 20 tylenol" (with a pill word
+# near: the third set, empty where none is needed).
+NUMBER_SIGNS = [
+    (FEVER_WORDS, lambda n: 102 <= n <= 110 or 39 <= n <= 43, set()),
+    ({"bpm", "pulse", "rate"}, lambda n: n >= 150 or 20 <= n <= 40, set()),
+    ({"sugar", "glucose"}, lambda n: 10 <= n <= 50, set()),
+    ({"bp", "pressure"}, lambda n: n >= 200, set()),
+    ({"took", "taken", "swallowed", "ate"}, lambda n: n >= 10, PILL_WORDS),
+]
 # "i'm dying to know": a figure of speech, not a crisis
 FIGURE_OF_SPEECH_AFTER = {"dying": "to"}
 # "no chest pain" is not a sign; nor, for a phrase, "not suicidal" or "not going to hurt myself"
@@ -207,27 +206,20 @@ def _number(token: Any) -> float | None:
 
 def _has_emergency_sign(doc: Any) -> bool:
     words = [token.lower_ for token in doc]
+    values = [_number(token) for token in doc]
     for i, word in enumerate(words):
         if i and words[i - 1] in NO_SIGN_BEFORE:
             continue
-        near = set(words[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1])
+        window = slice(max(0, i - SIGN_WINDOW), i + SIGN_WINDOW + 1)
+        near = set(words[window])
         if any(word in first and near & second for first, second in EMERGENCY_SIGNS):
             return True
-        numbers = [_number(t) for t in doc[max(0, i - SIGN_WINDOW) : i + SIGN_WINDOW + 1]]
-        if word in FEVER_WORDS and (
-            "high" in near
-            or any(n is not None and low <= n <= high for n in numbers for low, high in HIGH_FEVER)
-        ):
+        if word in FEVER_WORDS and "high" in near:
             return True
+        numbers = [n for n in values[window] if n is not None]
         if any(
-            word in names and any(n is not None and out_of_range(n) for n in numbers)
-            for names, out_of_range in VITAL_SIGNS
-        ):
-            return True
-        if (
-            word in OVERDOSE_WORDS
-            and near & PILL_WORDS
-            and any(n is not None and n >= OVERDOSE_COUNT for n in numbers)
+            word in names and (not needs or near & needs) and any(map(out_of_range, numbers))
+            for names, out_of_range, needs in NUMBER_SIGNS
         ):
             return True
     return False
