@@ -8,7 +8,8 @@ this order:
 1. A described emergency is `emergency`, whatever the classifier thought: "call 911" must not
    depend on its confidence. It is an emergency phrase of the ruler ("not suicidal" is not),
    a sign from EMERGENCY_SIGNS (two words near each other: "lips ... blue"), or a number out
-   of range beside its word ("fever ... 104", "pulse 175", "took 30 ... pills"). The bare
+   of range beside its word ("fever ... 104", "pulse 175", "took 30 ... pills"), unless the
+   message places it long ago and nothing in it now ("a stroke last year"). The bare
    words "emergency" / "urgent" do not count when the message says it is not one ("not an
    emergency, just feeling down"), and then neither does a classifier's `emergency` without
    an emergency phrase: its next guess stands. A reading too unsure to answer ("not
@@ -140,6 +141,17 @@ FIGURE_OF_SPEECH_AFTER = {"dying": "to"}
 NO_SIGN_BEFORE = {"no", "without", "never"}
 NO_PHRASE_BEFORE = NO_SIGN_BEFORE | {"not"}
 NOT_GOING_TO = {("not", "going", "to"), ("never", "going", "to"), ("n't", "going", "to")}
+# "he had a stroke last year so they won't operate": a history, told to explain a situation,
+# is not the lexicon's emergency unless the message also says something is happening now
+# (the classifier may still read one).
+LONG_AGO = re.compile(
+    r"\b(last (year|month|spring|summer|fall|autumn|winter)|(years?|months?) (ago|back)"
+    r"|in (19|20)\d\d|history of)\b"
+)
+NOW = re.compile(
+    r"\b(now|today|tonight|currently|again|at the moment|this (morning|afternoon|evening)"
+    r"|(minutes?|hours?) ago|since (yesterday|last night))\b"
+)
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
 NET_WORDS = ("net", "neuroendocrine", "carcinoid")
 # How people ask what a word means, for the glossary's words (actions/glossary.py) that are
@@ -260,7 +272,8 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         and not _figure_of_speech(doc, ent)
     ]
     negated = bool(NEGATED.search(text))
-    if (
+    history = bool(LONG_AGO.search(text)) and not NOW.search(text)
+    if not history and (
         any(value != EMERGENCY_WORD_ONLY for value in emergencies)
         or (emergencies and not negated)
         or _has_emergency_sign(doc)

@@ -36,6 +36,9 @@ def route(text: str, intent: str, ranking=()):
         "i swallowed 30 of my sleeping pills",
         "his stool has been black since last night",
         "out of nowhere my mom has no idea where she is",
+        # a history, and something happening now
+        "he had a stroke last year and now his face is drooping again",
+        "she passed out two years ago and this morning she passed out again",
     ],
 )
 def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text):
@@ -56,6 +59,10 @@ def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text
         "i'm dying to know if the trial is open",
         "he took 2 tylenol for the headache",
         "her resting heart rate is 70",
+        # a history told to explain a situation
+        "he had a stroke last year so they wont do surgery",
+        "she had a heart attack in 2019, can she still get prrt",
+        "he had a seizure years ago, is chemo ok for him",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
