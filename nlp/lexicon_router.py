@@ -16,11 +16,11 @@ this order:
    understood") that still ranks emergency at HESITANT_EMERGENCY or more is one.
 2. "What does <a word of the page> mean?" is `ask_term_meaning`.
 3. A yes or no that states a walk-through factor ("yes, to the liver") answers the factor.
-4. Another cancer or condition, in a message that names no NET, is `ask_other_condition`:
-   "radiation for prostate cancer" is not the NET radiation question.
+4. Another cancer or condition, in a message that names no NET and no NET drug, is
+   `ask_other_condition`: "radiation for prostate cancer" is not the NET radiation question.
 5. A NET question about an aspect the page does not cover (side effects, doses, outlook...)
-   that the classifier read as a page topic is `ask_not_covered`: a page topic's answer
-   would pass off as an answer to it.
+   that the classifier read as a page topic, or as small talk, is `ask_not_covered`: a page
+   topic's answer would pass off as an answer to it.
 6. A named drug or procedure (octreotide, Y-90...) leads to its page topic when the
    classifier read another topic or was unsure: an answer beats "did you mean".
 """
@@ -185,6 +185,9 @@ PAGE_TOPICS = frozenset(
         "ask_term_meaning",
     }
 )
+# Other readings of a question about treating something: "my mum has dementia, what
+# treatments are there" is not the clinical trials answer.
+ASKS_ABOUT_TREATMENT = frozenset({"ask_not_covered", "explore_options", "ask_clinical_trials"})
 NOT_UNDERSTOOD = "nlu_fallback"
 UNSURE = frozenset({NOT_UNDERSTOOD, "out_of_scope"})
 # An unsure reading that ranks emergency this high is an emergency: a missed one costs more
@@ -295,14 +298,19 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
     if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
         return "inform"
     correctable = intent in PAGE_TOPICS or intent in UNSURE
-    if _values(doc, OTHER_CONDITION) and not _mentions_net(doc):
-        asks_about_it = correctable or intent in ("ask_not_covered", "explore_options")
+    drugs = _values(doc, DRUG)
+    # a NET drug names the NET: "does lanreotide cause gallstones" is about the drug
+    if _values(doc, OTHER_CONDITION) and not _mentions_net(doc) and not drugs:
+        asks_about_it = correctable or intent in ASKS_ABOUT_TREATMENT
         return "ask_other_condition" if asks_about_it else None
+    not_covered = NOT_COVERED_ASPECTS & set(_values(doc, ASPECT))
+    # "do nets run in families" is a question, whatever small talk the classifier heard
+    if not_covered and _mentions_net(doc) and intent in NOT_A_QUESTION:
+        return "ask_not_covered"
     if not correctable:
         return None
-    if NOT_COVERED_ASPECTS & set(_values(doc, ASPECT)):
+    if not_covered:
         return "ask_not_covered"
-    drugs = _values(doc, DRUG)
     if drugs:
         return f"ask_{drugs[0]}"
     return None

@@ -113,6 +113,14 @@ def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
     assert route("best treatment for squamous cell carcinoma", "ask_treatment_factors") == (
         "ask_other_condition"
     )
+    assert route("are there new treatments for dementia", "ask_clinical_trials") == (
+        "ask_other_condition"
+    )
+    # a NET drug names the NET; a NET and an aspect outside the page make a question
+    assert route("can octreotide give you gallstones", "ask_not_covered") is None
+    assert route("is a carcinoid hereditary", "thank") == "ask_not_covered"
+    assert route("how does staging work for nets", "ask_treatment_factors") == "ask_not_covered"
+    assert route("stage 4 net treatment options", "ask_treatment_factors") is None
 
 
 def test_definitions_and_factor_answers():
