@@ -187,7 +187,11 @@ PAGE_TOPICS = frozenset(
 )
 # Other readings of a question about treating something: "my mum has dementia, what
 # treatments are there" is not the clinical trials answer.
-ASKS_ABOUT_TREATMENT = frozenset({"ask_not_covered", "explore_options", "ask_clinical_trials"})
+ASKS_ABOUT_TREATMENT = frozenset(
+    {"ask_not_covered", "explore_options", "ask_clinical_trials", "ask_insurance"}
+)
+# "lung cancer, not a NET": the NET word that says the message is not about one
+NOT_A_NET = re.compile(r"\bnot (a |an )?(net|neuroendocrine|carcinoid)")
 NOT_UNDERSTOOD = "nlu_fallback"
 UNSURE = frozenset({NOT_UNDERSTOOD, "out_of_scope"})
 # An unsure reading that ranks emergency this high is an emergency: a missed one costs more
@@ -258,6 +262,8 @@ def _hesitant_emergency(ranking: List[Dict[str, Any]]) -> bool:
 
 
 def _mentions_net(doc: Any) -> bool:
+    if NOT_A_NET.search(doc.text.lower()):
+        return False
     return any(
         ent.label_ == NET_MENTION or any(word in ent.text.lower() for word in NET_WORDS)
         for ent in doc.ents

@@ -116,6 +116,10 @@ def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
     assert route("are there new treatments for dementia", "ask_clinical_trials") == (
         "ask_other_condition"
     )
+    assert route("what helps with parkinson's", "ask_insurance") == "ask_other_condition"
+    assert route("it is breast cancer, not a net. what could she try", "explore_options") == (
+        "ask_other_condition"
+    )
     # a NET drug names the NET; a NET and an aspect outside the page make a question
     assert route("can octreotide give you gallstones", "ask_not_covered") is None
     assert route("is a carcinoid hereditary", "thank") == "ask_not_covered"
