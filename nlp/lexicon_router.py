@@ -185,7 +185,7 @@ PAGE_TOPICS = frozenset(
         "ask_term_meaning",
     }
 )
-# Other readings of a question about treating something: "my mum has dementia, what
+# Readings that another condition turns into its question: "my mum has dementia, what
 # treatments are there" is not the clinical trials answer.
 ASKS_ABOUT_TREATMENT = frozenset(
     {"ask_not_covered", "explore_options", "ask_clinical_trials", "ask_insurance"}
@@ -262,10 +262,11 @@ def _hesitant_emergency(ranking: List[Dict[str, Any]]) -> bool:
 
 
 def _mentions_net(doc: Any) -> bool:
+    """A NET word or a NET drug ("does lanreotide cause gallstones" is about the drug)."""
     if NOT_A_NET.search(doc.text.lower()):
         return False
     return any(
-        ent.label_ == NET_MENTION or any(word in ent.text.lower() for word in NET_WORDS)
+        ent.label_ in (NET_MENTION, DRUG) or any(word in ent.text.lower() for word in NET_WORDS)
         for ent in doc.ents
     )
 
@@ -304,9 +305,7 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
     if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
         return "inform"
     correctable = intent in PAGE_TOPICS or intent in UNSURE
-    drugs = _values(doc, DRUG)
-    # a NET drug names the NET: "does lanreotide cause gallstones" is about the drug
-    if _values(doc, OTHER_CONDITION) and not _mentions_net(doc) and not drugs:
+    if _values(doc, OTHER_CONDITION) and not _mentions_net(doc):
         asks_about_it = correctable or intent in ASKS_ABOUT_TREATMENT
         return "ask_other_condition" if asks_about_it else None
     not_covered = NOT_COVERED_ASPECTS & set(_values(doc, ASPECT))
@@ -317,6 +316,7 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         return None
     if not_covered:
         return "ask_not_covered"
+    drugs = _values(doc, DRUG)
     if drugs:
         return f"ask_{drugs[0]}"
     return None
