@@ -120,7 +120,12 @@ EMERGENCY_SIGNS = [
         {"wake", "respond", "responding", "conscious"},
         {"n't", "not", "cannot", "barely", "cant", "wont", "isnt"},
     ),
-    ({"confused", "disoriented"}, {"suddenly", "sudden", "sleepy", "drowsy", "name"}),
+    # many doses at once: "took a week's worth of her capecitabine"
+    ({"took", "taken", "swallowed"}, {"worth", "bottle", "packet", "box"}),
+    (
+        {"confused", "disoriented"},
+        {"suddenly", "sudden", "sleepy", "drowsy", "name", "seeing", "hallucinating"},
+    ),
 ]
 FEVER_WORDS = {"fever", "temp", "temperature", "burning", "thermometer"}
 PILL_WORDS = {"pills", "tablets", "tylenol", "paracetamol", "advil", "ibuprofen", "painkillers"}

@@ -34,8 +34,12 @@ def route(text: str, intent: str, ranking=()):
         "his pulse is 175 and he is dizzy",
         "blood sugar 38 and she is sweating",
         "i swallowed 30 of my sleeping pills",
+        "he has taken a whole month's worth of his tablets tonight",
+        "found dad beside an empty bottle of his sleeping tablets",
+        "honestly i would rather just die than go through more chemo",
         "his stool has been black since last night",
         "out of nowhere my mom has no idea where she is",
+        "since lunch he's confused, seeing people in the room, what is prrt by the way",
         # a history, and something happening now
         "he had a stroke last year and now his face is drooping again",
         "she passed out two years ago and this morning she passed out again",
@@ -117,6 +121,13 @@ def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
         "ask_other_condition"
     )
     assert route("what helps with parkinson's", "ask_insurance") == "ask_other_condition"
+    assert route("can fibroids be treated through the artery", "ask_liver_directed_therapy") == (
+        "ask_other_condition"
+    )
+    assert route("how does radioactive iodine treatment work", "ask_prrt") == "ask_other_condition"
+    assert route("best options for eczema on the hands", "ask_treatment_factors") == (
+        "ask_other_condition"
+    )
     assert route("it is breast cancer, not a net. what could she try", "explore_options") == (
         "ask_other_condition"
     )
@@ -124,6 +135,7 @@ def test_a_named_drug_leads_to_its_topic_and_an_aspect_outside_the_page_wins():
     assert route("can octreotide give you gallstones", "ask_not_covered") is None
     assert route("is a carcinoid hereditary", "thank") == "ask_not_covered"
     assert route("how does staging work for nets", "ask_treatment_factors") == "ask_not_covered"
+    assert route("does an endoscopy show a net", "ask_where_nets_occur") == "ask_not_covered"
     assert route("stage 4 net treatment options", "ask_treatment_factors") is None
 
 
