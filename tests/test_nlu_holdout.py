@@ -5,10 +5,11 @@ tests/emergency_holdout.yml (emergencies only) were written by someone given onl
 page and the scope map's categories, and training never reads them (`rasa train` reads data/).
 A held-out message read while fixing a miss is replaced by a fresh one, never trained on.
 
-tests/nlu_fresh.yml holds more messages by the same writers that nobody has read: the pool
-those fresh replacements come from. Replacing read misses makes the held-out set easier over
-time, so the fresh pool's accuracy, printed but never gated and with no miss ever shown, is
-the better estimate of how a new person is understood.
+tests/nlu_fresh.yml holds messages by a newer writer (same brief) that nobody has read.
+Replacing read misses makes the held-out set easier over time, so the fresh pool's figures,
+printed but never gated and with no miss ever shown, are the better estimate of how a new
+person is understood. When a round of work has read too much of the held-out set, the pool
+moves into it (less what was read and fixed by name) and a new writer fills the pool.
 
 The gates are the ones people feel: the right answer overall, every intent usable, every
 emergency recognised, no question outside the page answered with a page topic, and "I'm not
@@ -34,9 +35,7 @@ FRESH = ROOT / "tests" / "nlu_fresh.yml"
 TRAINING = ROOT / "data" / "nlu"
 
 MIN_ACCURACY = 0.95
-# Issue 8's target is 0.90 for every intent; this floor keeps what is reached until it is met
-# (the lowest intents are at 0.87, and a retrain moves a 20-message intent by a few points).
-MIN_INTENT_F1 = 0.80
+MIN_INTENT_F1 = 0.90
 MAX_NOT_UNDERSTOOD = 0.03
 MIN_HOLDOUT, MIN_EMERGENCIES, MIN_PER_INTENT = 600, 150, 5
 # "Near duplicate": this similar after lowercasing and stripping punctuation.
@@ -176,8 +175,10 @@ def test_fresh_messages_show_how_new_people_are_understood(agent, event_loop):
     ]
     right = sum(want == got for want, got in pairs)
     emergencies = [got for want, got in pairs if want == "emergency"]
+    lowest, (f1, n) = min(per_intent_f1([(w, g, "") for w, g in pairs]).items(), key=lambda s: s[1])
     # figures only: a miss shown here would be read, and the pool would stop being fresh
     REPORT.append(
         f"fresh messages never read: {len(pairs)}, accuracy {right / len(pairs):.3f}, "
+        f"lowest intent F1 {f1:.2f} ({lowest}, n={n}), "
         f"emergencies recognised {emergencies.count('emergency')} of {len(emergencies)}"
     )
