@@ -37,6 +37,7 @@ def route(text: str, intent: str, ranking=()):
         "he has taken a whole month's worth of his tablets tonight",
         "found dad beside an empty bottle of his sleeping tablets",
         "honestly i would rather just die than go through more chemo",
+        "i started giving away my stuff to my nieces this week",
         "his stool has been black since last night",
         "out of nowhere my mom has no idea where she is",
         "since lunch he's confused, seeing people in the room, what is prrt by the way",
