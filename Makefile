@@ -12,7 +12,7 @@ COMPONENT_MODULES := $(shell sed -nE 's/^ *- name: ([a-z0-9_.]+)\.[A-Z][A-Za-z0-
 COMPONENT_CODE := $(sort $(foreach module,$(COMPONENT_MODULES),$(wildcard $(dir $(module))*.py)))
 # Every input of a trained model. SpacyNLP caches by path, so a changed pipeline at the same
 # path would not retrain by itself: the patterns are listed here and training is forced.
-MODEL_INPUTS := config.yml $(shell find domain data -name '*.yml') $(PIPELINE)/meta.json $(COMPONENT_CODE)
+MODEL_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(PIPELINE)/meta.json $(COMPONENT_CODE)
 MODEL ?= models/net-assistant.tar.gz
 ENDPOINTS ?= endpoints.yml
 ACTION_PORT ?= 5055
@@ -56,13 +56,13 @@ pipeline: $(PIPELINE)/meta.json  ## build the spaCy pipeline nlp/net_pipeline fr
 $(PIPELINE)/meta.json: nlp/entity_patterns.yml nlp/build_pipeline.py $(VENV)/.installed
 	$(BIN)/python nlp/build_pipeline.py $(PIPELINE)
 
-validate: $(PIPELINE)/meta.json  ## rasa data validate over domain/ and data/ (warnings fail)
-	$(BIN)/rasa data validate --domain domain --fail-on-warnings
+validate: $(PIPELINE)/meta.json  ## rasa data validate (warnings fail)
+	$(BIN)/rasa data validate --fail-on-warnings
 
 train: $(TRAINED)  ## train the model when an input changed
 
 $(TRAINED): $(MODEL_INPUTS) $(VENV)/.installed
-	$(BIN)/rasa train --force --domain domain --fixed-model-name net-assistant --out models
+	$(BIN)/rasa train --force --fixed-model-name net-assistant --out models
 	touch $@
 
 # --- talking to it ------------------------------------------------------------------------

@@ -13,8 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import factors
 
 SOURCES_FILE = Path(__file__).with_name("page_sources.yml")
-# the hospital profile's own sources (domain/hospital.yml)
-HOSPITAL_SOURCES_SLOT = "hospital_sources"
+# the hospital's page (domain.yml's hospital section), whose passages are `hospital_page` below
 HOSPITAL_PAGE_SLOT = "source_page_url"
 # Messages that follow an answer without being one: "the last answer" is found before them.
 NOT_ANSWERS = frozenset(
@@ -104,14 +103,10 @@ def last_answer(events: List[Dict[str, Any]]) -> List[str]:
 
 
 def hospital_passages(tracker: Tracker, response: str) -> List[Passage]:
-    profile = tracker.get_slot(HOSPITAL_SOURCES_SLOT)
-    cited = profile.get(response) if isinstance(profile, dict) else None
+    """Where the hospital's own page says what a claim about the hospital says."""
     url = tracker.get_slot(HOSPITAL_PAGE_SLOT) or ""
-    return [
-        Passage(passage.get("heading"), str(passage.get("quote", "")), url)
-        for passage in cited or []
-        if isinstance(passage, dict)
-    ]
+    cited = page_sources()["hospital_page"].get(response) or []
+    return [Passage(passage["heading"], passage["quote"], url) for passage in cited]
 
 
 def answer_sources(tracker: Tracker) -> tuple[List[Passage], List[str]]:

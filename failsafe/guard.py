@@ -1,4 +1,4 @@
-"""The apology (`utter_technical_problem`, domain/failures.yml) where Rasa 3.6 has none.
+"""The apology (`utter_technical_problem` in domain.yml) where Rasa 3.6 has none.
 
 Three places, each the narrowest that sees the failure:
 - `RemoteAction.run`: the action server is unreachable or answers with an error. The action's
@@ -41,7 +41,7 @@ TOO_LONG = "utter_message_too_long"
 # a long question is a few hundred characters; this is pages of text
 MAX_MESSAGE_CHARS = 5000
 # Where the responses and the hospital profile are when no model is loaded (the server's cwd).
-DOMAIN_DIR = Path("domain")
+DOMAIN_FILE = Path("domain.yml")
 
 
 class TrackerStoreUnavailable(Exception):
@@ -49,7 +49,7 @@ class TrackerStoreUnavailable(Exception):
 
 
 def domain_without_model() -> Domain:
-    return Domain.load(str(DOMAIN_DIR))
+    return Domain.load(str(DOMAIN_FILE))
 
 
 async def render(

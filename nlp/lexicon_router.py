@@ -36,6 +36,8 @@ from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from scope import page_topic_intents
+
 EMERGENCY = "emergency"
 # the emergency value that is only the word itself, which a negation takes back
 EMERGENCY_WORD_ONLY = "generic"
@@ -172,24 +174,7 @@ FACTOR_LABELS = ("tumor_site", "hormone_status", "tumor_spread")
 
 # The page's topics: readings the lexicon may correct (it never overrules a reading of
 # personal advice, an emergency, small talk or the walk-through's answers).
-PAGE_TOPICS = frozenset(
-    {
-        "ask_treatment_factors",
-        "ask_treatment_goal",
-        "ask_spread",
-        "ask_surgery",
-        "ask_surgery_not_possible",
-        "ask_active_surveillance",
-        "ask_chemotherapy",
-        "ask_targeted_therapy",
-        "ask_radiation_therapy",
-        "ask_prrt",
-        "ask_somatostatin_analogs",
-        "ask_liver_directed_therapy",
-        "ask_where_nets_occur",
-        "ask_term_meaning",
-    }
-)
+PAGE_TOPICS = page_topic_intents() | {"ask_term_meaning"}
 # Readings that another condition turns into its question: "my mum has dementia, what
 # treatments are there" is not the clinical trials answer.
 ASKS_ABOUT_TREATMENT = frozenset(

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
-DOMAIN_DIR = ROOT / "domain"
+DOMAIN_FILE = ROOT / "domain.yml"
 
 # What the channel tests expect people to see first, written out once for all channels.
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
@@ -23,19 +23,11 @@ GREETING_PAYLOADS = [
     "/request_appointment",
     "/ask_capabilities",
 ]
-# The page every answer restates. It sits beside the repository (../shared/content/ in CI);
-# NET_SOURCE_PAGE points elsewhere.
-SOURCE_PAGE = Path(
-    os.environ.get("NET_SOURCE_PAGE", ROOT.parent / "shared" / "content" / "net-treatment-page.txt")
-)
-if not SOURCE_PAGE.exists() and not os.environ.get("NET_SOURCE_PAGE"):
-    # a git worktree one level deeper (/work/wt/<name>) than the main checkout (/work/main)
-    SOURCE_PAGE = ROOT.parent.parent / "shared" / "content" / "net-treatment-page.txt"
 
 
+# The page every answer restates: NET_SOURCE_PAGE, else ../shared/content/ beside the repository
+# (CI), or beside a folder above it (a git worktree kept one level deeper).
 def _source_page() -> Path:
-    """The source page: NET_SOURCE_PAGE, else ../shared/content/ of the repo (or of a folder
-    above it, for a worktree kept one level deeper)."""
     if os.environ.get("NET_SOURCE_PAGE"):
         return Path(os.environ["NET_SOURCE_PAGE"])
     relative = Path("shared") / "content" / "net-treatment-page.txt"
@@ -80,22 +72,8 @@ def make_tracker(
 
 @lru_cache(maxsize=1)
 def domain() -> Dict[str, Any]:
-    """The domain as Rasa reads it from domain/: each file's lists and mappings merged."""
-    return merged_domain(sorted(DOMAIN_DIR.glob("*.yml")))
-
-
-def merged_domain(paths: List[Path]) -> Dict[str, Any]:
-    """Domain files merged as Rasa merges them: each file's lists and mappings together."""
-    merged: Dict[str, Any] = {}
-    for path in paths:
-        for key, value in (yaml.safe_load(path.read_text()) or {}).items():
-            if isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            elif isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-            else:
-                merged[key] = value
-    return merged
+    """domain.yml, as plain YAML."""
+    return yaml.safe_load(DOMAIN_FILE.read_text())
 
 
 def free_port() -> int:

@@ -1,7 +1,7 @@
 """Every response: present, plain, with buttons that lead somewhere and links that work.
 
 No network here, so a link "works" when it is one the project knows: a URL of the hospital
-profile (domain/hospital.yml, where whoever deploys the assistant sets and checks it; it must be
+profile (domain.yml's hospital section, where whoever deploys the assistant sets and checks it; it must be
 well-formed https), inserted from its slot, and reaching the reader whole (not glued to
 punctuation, not retyped by hand where a typo would go unseen). Whether the page is still online
 cannot be checked here. Every variation of every response is read.
@@ -13,11 +13,10 @@ from typing import List
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions.factors import FACTOR_LABELS
-from support import DOMAIN_DIR, domain
+from support import domain
 
 DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
@@ -56,9 +55,8 @@ TOPIC_RESPONSES = [
 VARIATIONS = [(name, v) for name, variations in RESPONSES.items() for v in variations]
 TOPIC_VARIATIONS = [(name, v) for name, v in VARIATIONS if name in TOPIC_RESPONSES]
 # the hospital profile's links: the source page, and any other slot named *_url
-PROFILE = yaml.safe_load((DOMAIN_DIR / "hospital.yml").read_text())["slots"]
-SOURCE_PAGE_URL = PROFILE["source_page_url"]["initial_value"]
-KNOWN_LINKS = {slot["initial_value"] for name, slot in PROFILE.items() if name.endswith("_url")}
+SOURCE_PAGE_URL = SLOT_VALUES["source_page_url"]
+KNOWN_LINKS = {value for name, value in SLOT_VALUES.items() if name.endswith("_url")}
 # anything a reader or a chat client could take for a link: a scheme or a www. host
 LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s)]+", re.IGNORECASE)
 BUTTON_PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")

@@ -82,8 +82,6 @@ def test_data_validates_with_only_accepted_warnings():
             str(ROOT / ".venv" / "bin" / "rasa"),
             "data",
             "validate",
-            "--domain",
-            "domain",
             "--fail-on-warnings",
         ],
         cwd=ROOT,

@@ -24,10 +24,10 @@ from functools import lru_cache
 from typing import Dict, List, NamedTuple, Tuple
 
 import pytest
-import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from support import DOMAIN_DIR, REPORT, ROOT, domain
+from scope import topics
+from support import REPORT, ROOT, domain
 
 HOLDOUT = ROOT / "tests" / "nlu_holdout.yml"
 EMERGENCY_HOLDOUT = ROOT / "tests" / "emergency_holdout.yml"
@@ -41,8 +41,11 @@ MIN_HOLDOUT, MIN_EMERGENCIES, MIN_PER_INTENT = 600, 150, 5
 # "Near duplicate": this similar after lowercasing and stripping punctuation.
 NEAR_DUPLICATE = 0.9
 OUTSIDE_THE_PAGE = frozenset({"ask_not_covered", "ask_other_condition"})
-# The page's topics: the intents of domain/topics.yml.
-PAGE_TOPICS = frozenset(yaml.safe_load((DOMAIN_DIR / "topics.yml").read_text())["intents"])
+# The answers from the page and the hospital's: its topics, a word's meaning, the source.
+PAGE_TOPICS = frozenset(topic.intent for topic in topics().values()) | {
+    "ask_term_meaning",
+    "ask_source",
+}
 NOT_UNDERSTOOD = "nlu_fallback"
 # Messages whose right answer is not a NET answer: "not understood" is fine for them.
 NOT_IN_SCOPE = frozenset({"out_of_scope", "ask_other_condition"})

@@ -4,14 +4,14 @@ from typing import Any, Dict, List
 
 import pytest
 import sqlalchemy
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import feedback
-from actions.fallback import TOPIC_LABELS, ActionDefaultAskAffirmation
+from actions.fallback import ActionDefaultAskAffirmation
 from actions.feedback import ActionRecordFeedback, answered_topic
 from actions.glossary import ActionExplainTerm
-from support import DOMAIN_DIR, domain, make_tracker
+from scope import labels
+from support import domain, make_tracker
 
 DOMAIN = domain()
 
@@ -82,15 +82,10 @@ async def test_unsure_with_no_topic_in_view_asks_to_rephrase():
     assert [m["response"] for m in messages] == ["utter_ask_rephrase"]
 
 
-def test_topic_labels_name_real_intents_and_read_like_words():
-    for intent, label in TOPIC_LABELS.items():
+def test_suggestion_labels_name_real_intents_and_read_like_words():
+    for intent, label in labels().items():
         assert intent in DOMAIN["intents"]
         assert "_" not in label and label[0].isupper()
-
-
-def test_every_page_topic_can_be_suggested_by_name():
-    topics = yaml.safe_load((DOMAIN_DIR / "topics.yml").read_text())["intents"]
-    assert set(topics) <= set(TOPIC_LABELS), set(topics) - set(TOPIC_LABELS)
 
 
 # ------------------------------------------------------------------ feedback

@@ -6,13 +6,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import sources
 from actions.sources import ActionShowSource, page_sources, response_passages, sentences
-from support import SOURCE_PAGE, domain, make_tracker
+from support import PAGE as SOURCE_PAGE
+from support import domain, make_tracker
 
 DOMAIN = domain()
 RESPONSES = DOMAIN["responses"]
 SLOTS = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
-PROFILE_SOURCES = SLOTS["hospital_sources"]
 MAP = page_sources()
+HOSPITAL_PAGE = MAP["hospital_page"]
 PAGE = SOURCE_PAGE.read_text(encoding="utf-8")
 PAGE_LINES = PAGE.split("\n")
 # Responses that say nothing about NETs from the page: conversation, safety, the edges of the
@@ -77,10 +78,10 @@ def test_each_answer_quotes_whole_sentences_verbatim(response):
         assert passage.heading in MAP["headings"].values()
 
 
-@pytest.mark.parametrize("response", PROFILE_SOURCES)
-def test_the_hospital_profile_quotes_its_page_verbatim(response):
+@pytest.mark.parametrize("response", HOSPITAL_PAGE)
+def test_the_hospital_passages_are_its_page_verbatim(response):
     assert response in RESPONSES
-    for passage in PROFILE_SOURCES[response]:
+    for passage in HOSPITAL_PAGE[response]:
         at = PAGE.index(passage["quote"])
         if passage["heading"] is None:
             assert PAGE.index(MAP["headings"][min(MAP["headings"])]) > at
@@ -91,7 +92,7 @@ def test_the_hospital_profile_quotes_its_page_verbatim(response):
 
 def test_every_answer_with_medical_content_names_its_page_passage():
     checked = [name for name in RESPONSES if not name.startswith(CITED_ELSEWHERE)]
-    sourced = set(MAP["sources"]) | set(PROFILE_SOURCES)
+    sourced = set(MAP["sources"]) | set(HOSPITAL_PAGE)
     assert not sourced & NO_PAGE_CONTENT
     unclassified = [name for name in checked if name not in sourced | NO_PAGE_CONTENT]
     assert not unclassified, f"name the page passage these restate: {unclassified}"
@@ -173,7 +174,7 @@ async def test_a_named_drug_says_its_class_is_not_from_the_page():
     assert "Somostatin analogs are drugs" in quotes[0]
 
 
-async def test_a_hospital_answer_quotes_the_hospital_profile():
+async def test_a_hospital_answer_quotes_the_hospitals_page():
     messages = await show_source([user("request_appointment"), bot("utter_request_appointment")])
     assert [m["response"] for m in messages] == [
         "utter_source_page_top",

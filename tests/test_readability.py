@@ -62,8 +62,8 @@ def test_median_grade():
     grades = list(GRADES.values())
     median, worst = statistics.median(grades), max(grades)
     worst_name = max(GRADES, key=lambda key: GRADES[key])[0]
-    # the answers that restate the page (their sources: actions/page_sources.yml, the profile)
-    restating = set(page_sources()["sources"]) | set(SLOT_VALUES_ANY["hospital_sources"])
+    # the answers that restate the page (their sources: actions/page_sources.yml)
+    restating = set(page_sources()["sources"]) | set(page_sources()["hospital_page"])
     answers = [g for (name, _), g in GRADES.items() if name in restating]
     REPORT.append(
         f"readability (Flesch-Kincaid grade) over {len(grades)} responses and variations:"

@@ -93,7 +93,7 @@ async def test_a_miss_asks_again_with_the_rephrased_question():
     assert events == {"tumor_site": None, MISSES_SLOT: 1}
     assert messages == []  # the form asks again itself, with the variation for one miss
     # what Rasa says when the form asks again, with the slots these events leave
-    domain = Domain.load(str(ROOT / "domain"))
+    domain = Domain.load(str(ROOT / "domain.yml"))
     asked_after_a_miss = await ask_tumor_site(domain, events[MISSES_SLOT])
     asked_first = await ask_tumor_site(domain, 0)
     assert asked_after_a_miss.startswith("Sorry, I didn't catch that.")

@@ -24,7 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from failsafe import guard
-from support import DOMAIN_DIR, ROOT, domain
+from support import DOMAIN_FILE, ROOT, domain
 
 HOSPITAL = {name: slot.get("initial_value") for name, slot in domain()["slots"].items()}
 # the apology as the person reads it, with the phone from the hospital profile
@@ -116,7 +116,7 @@ def failing_action_server() -> Iterator[str]:
 
 def test_an_action_server_error_becomes_the_apology(failing_action_server, monkeypatch):
     monkeypatch.setattr(RemoteAction, "run", guard.run_remote_action)
-    rasa_domain = Domain.load(str(DOMAIN_DIR))
+    rasa_domain = Domain.load(str(DOMAIN_FILE))
     tracker = DialogueStateTracker.from_events("someone", [], slots=rasa_domain.slots)
     action = RemoteAction("action_explain_options", EndpointConfig(failing_action_server))
     events = asyncio.run(
@@ -138,7 +138,7 @@ def test_an_action_server_error_becomes_the_apology(failing_action_server, monke
 
 def test_a_server_without_a_model_apologises(monkeypatch):
     monkeypatch.setattr(Agent, "handle_message", guard.handle_message)
-    monkeypatch.chdir(ROOT)  # no model: the responses come from domain/
+    monkeypatch.chdir(ROOT)  # no model: the responses come from domain.yml
     output = CollectingOutputChannel()
     agent = Agent()
     assert not agent.is_ready()
@@ -153,7 +153,7 @@ def test_a_failure_while_handling_is_answered_and_logged_without_the_text(monkey
     monkeypatch.setattr(guard, "_handle_message", broken)
     monkeypatch.setattr(Agent, "handle_message", guard.handle_message)
     monkeypatch.setattr(Agent, "is_ready", lambda self: True)
-    agent = Agent(domain=Domain.load(str(DOMAIN_DIR)))
+    agent = Agent(domain=Domain.load(str(DOMAIN_FILE)))
     output = CollectingOutputChannel()
     asyncio.run(agent.handle_message(UserMessage("my dad's liver scan", output, "someone")))
     assert texts(output.messages) == [APOLOGY]
