@@ -1,28 +1,25 @@
-"""`make shell` and `rasa shell` used as a person uses them, in a pseudo-terminal.
+"""`make shell` and `rasa shell` used as a person uses them, in a pseudo-terminal (pexpect).
 
 `make shell` (channels/console.py) lists buttons as numbered lines: a typed line is the
 person's message unless it is a number or a button's title. `rasa shell` shows a questionary
-select menu instead (arrow keys move, Enter picks). Expected texts come from domain/, so a
+select menu instead (arrow keys move, Enter picks). Expected texts come from domain.yml, so a
 rewording does not break these tests. Ports are free ones: other servers run at the same time.
 """
 
-import fcntl
 import json
 import os
 import re
-import select
 import signal
 import socket
 import sqlite3
-import struct
-import subprocess
-import termios
 import time
 from pathlib import Path
 from typing import Iterator, List, NamedTuple
 
+import pexpect
 import pytest
 
+from processes import free_port
 from support import domain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +28,6 @@ REPLY_TIMEOUT = 60
 
 ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r")
 DOWN, ENTER = "\x1b[B", "\r"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def listening(port: int) -> bool:
@@ -54,30 +45,15 @@ def button(response: str, index: int) -> str:
     return domain()["responses"][response][0]["buttons"][index]["title"]
 
 
-def take_controlling_terminal() -> None:
-    """In the child, after setsid: make stdin (the pty) its controlling terminal, as a terminal
-    window does, so that closing the pty hangs the session up."""
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
 class Terminal:
-    """A program in a pseudo-terminal; `screen` is what it printed, escape sequences removed."""
+    """A program in a pexpect pseudo-terminal, as in a terminal window: its own session, the
+    terminal its controlling one. `screen` is what it printed with escape sequences removed,
+    because prompt_toolkit draws the menus with them; patterns are matched there."""
 
-    def __init__(self, command, env, columns=200, rows=50):
-        self.master: int | None
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=True,
-            preexec_fn=take_controlling_terminal,
+    def __init__(self, command: List[str], env: dict, columns: int = 200, rows: int = 50):
+        self.child = pexpect.spawn(
+            command[0], command[1:], cwd=ROOT, env=env, dimensions=(rows, columns)
         )
-        os.close(slave)
         self.raw = b""
         self.position = 0  # expect() searches what came after the previous match
 
@@ -85,14 +61,13 @@ class Terminal:
     def screen(self) -> str:
         return ESCAPES.sub("", self.raw.decode("utf-8", "replace"))
 
-    def read(self, seconds: float) -> None:
-        if self.master is None:
-            time.sleep(seconds)
-        elif select.select([self.master], [], [], seconds)[0]:
-            try:
-                self.raw += os.read(self.master, 65536)
-            except OSError:  # the program has exited and closed its side
-                time.sleep(seconds)
+    def read(self, timeout: float) -> bool:
+        """Take what the program printed within `timeout`; False if nothing (or it ended)."""
+        try:
+            self.raw += self.child.read_nonblocking(65536, timeout)
+            return True
+        except (pexpect.TIMEOUT, pexpect.EOF, ValueError):  # ValueError: terminal closed
+            return False
 
     def expect(self, pattern: str, timeout: float = REPLY_TIMEOUT) -> str:
         deadline = time.monotonic() + timeout
@@ -101,53 +76,60 @@ class Terminal:
             if match:
                 self.position = match.end()
                 return match.group(0)
-            if time.monotonic() > deadline or self.process.poll() is not None:
+            if time.monotonic() > deadline or not self.read(0.5) and not self.child.isalive():
                 pytest.fail(
-                    f"{pattern!r} not shown within {timeout}s (exit code "
-                    f"{self.process.poll()}); the screen ends with:\n{self.screen[-3000:]}"
+                    f"{pattern!r} not shown within {timeout}s (alive: {self.child.isalive()});"
+                    f" the screen ends with:\n{self.screen[-3000:]}"
                 )
-            self.read(0.2)
 
     def type(self, keys: str) -> None:
-        assert self.master is not None, "the terminal is closed"
-        os.write(self.master, keys.encode())
+        self.child.send(keys)
 
     def choose(self, number: int) -> None:
-        """Pick entry `number` (from 1) of rasa shell's select menu, as a person would."""
+        """Pick entry `number` (from 1) of rasa shell's select menu, as a person would: each
+        arrow key is sent once the menu has redrawn after the one before."""
         self.expect(r"Type out your own message\.\.\.")  # the menu is drawn
         for _ in range(number - 1):
             self.type(DOWN)
-            self.read(0.1)
+            assert self.read(REPLY_TIMEOUT), "the menu did not move"
         self.type(ENTER)
 
     def hang_up(self) -> None:
         """Close the terminal window: the session leader gets SIGHUP, input ends."""
-        if self.master is not None:
-            os.close(self.master)
-            self.master = None
+        if not self.child.closed:
+            self.child.ptyproc.fileobj.close()
+            self.child.closed = True
 
     def wait(self, timeout: float) -> int | None:
+        """The exit code once the program has ended within `timeout` (minus the signal's number
+        if a signal ended it, as subprocess has it), else None."""
         deadline = time.monotonic() + timeout
-        while self.process.poll() is None and time.monotonic() < deadline:
-            self.read(0.2)
-        return self.process.poll()
+        while self.child.isalive() and time.monotonic() < deadline:
+            if self.child.closed or not self.read(0.5):
+                time.sleep(0.2)
+        if self.child.isalive():
+            return None
+        return (
+            self.child.exitstatus if self.child.signalstatus is None else -self.child.signalstatus
+        )
 
     def processes_left(self) -> bool:
+        self.child.isalive()  # reaps the session leader once it has exited
         try:
-            os.killpg(self.process.pid, 0)
+            os.killpg(self.child.pid, 0)
         except ProcessLookupError:
             return False
         return True
 
     def close(self) -> None:
+        """Stop what is left of the session: make, Rasa and the action server in it."""
         if self.processes_left():
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.child.pid, signal.SIGTERM)
             deadline = time.monotonic() + 20
             while self.processes_left() and time.monotonic() < deadline:
                 time.sleep(0.2)
             if self.processes_left():
-                os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+                os.killpg(self.child.pid, signal.SIGKILL)
         self.hang_up()
 
 
