@@ -1,7 +1,7 @@
 """Several Rasa servers on one machine: PostgreSQL, Redis, N `rasa run`, the action server, HAProxy.
 
     make cluster                 # 2 servers behind http://127.0.0.1:5005 (SERVERS=3, CLUSTER_PORT=...)
-    .venv/bin/python -m deploy.cluster --servers 3 --port 5005
+    .venv/bin/python -m cluster --servers 3 --port 5005
 
 Everything runs as ordinary foreground processes from Debian's packages, with its data, logs and
 generated settings under one directory (`.cluster/` by default, git-ignored); Ctrl-C stops them
@@ -271,9 +271,10 @@ class Cluster:
         config = self.home / "haproxy.cfg"
         # Round-robin, no stickiness: any server can answer any conversation, since the
         # trackers are in PostgreSQL and Redis orders each conversation's messages.
-        # `retries` + `redispatch` move a request whose connection was refused (a dead
-        # server not yet marked down) to another server; a request already sent is never
-        # re-sent, so a message is not processed twice.
+        # `retries`, `retry-on conn-failure` and `redispatch` move a request whose connection
+        # failed (a dead server not yet marked down) to another server, at every retry; a
+        # request already sent is never re-sent, so a message is not processed twice: only the
+        # requests inside a dying server can fail.
         config.write_text(
             f"""global
   log stdout format raw local0
@@ -287,7 +288,8 @@ defaults
   timeout server 5m
   timeout check 10s
   retries 3
-  option redispatch
+  retry-on conn-failure
+  option redispatch 1
 frontend rasa
   bind 127.0.0.1:{self.port}
   use_backend rasa_socketio if {{ path_beg /socket.io/ }}
@@ -442,7 +444,3 @@ def main() -> None:
         print("Stopping.")
     finally:
         cluster.stop()
-
-
-if __name__ == "__main__":
-    main()
