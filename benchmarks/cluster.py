@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/cluster.py --servers 3 --seconds 30
 
 For each bot (this assistant, then the reference trained by `rasa init` in a temporary
-directory) one cluster is started (deploy/cluster.py: PostgreSQL, Redis, the servers, HAProxy),
+directory) one cluster is started (cluster/: PostgreSQL, Redis, the servers, HAProxy),
 loaded by 8 and then 32 simulated users with N servers, then with all but one server stopped
 (the balancer routes around them, as in production). Each user holds a conversation of
 CONVERSATION_LENGTH messages, waiting for each reply, then starts a new one. Then it prints
@@ -19,79 +19,23 @@ import argparse
 import asyncio
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import aiohttp
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy.cluster import BIN, MODEL, Cluster, MissingPackage, rss_mib  # noqa: E402
+from benchmarks.load import QUESTIONS, load, train_reference  # noqa: E402
+from cluster import MODEL, Cluster, MissingPackage, rss_mib  # noqa: E402
 
 USERS = (8, 32)
-CONVERSATION_LENGTH = 6
-ASSISTANT_MESSAGES = [
-    "hello",
-    "what is prrt?",
-    "can they just cut it out?",
-    "what does metastasis mean",
-    "how do I get an appointment?",
-    "thanks",
-]
+ASSISTANT_MESSAGES = QUESTIONS[:6]
 REFERENCE_MESSAGES = ["hello", "I am sad", "yes", "great", "are you a bot?", "bye"]
-
-
-def percentile(values: List[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-async def load(url: str, users: int, seconds: float, messages: List[str]) -> Dict[str, float]:
-    """`users` people chatting at once for `seconds`: throughput and latency of the answers."""
-    latencies: List[float] = []
-    errors = 0
-    deadline = time.monotonic() + seconds
-
-    async def person(session: aiohttp.ClientSession) -> None:
-        nonlocal errors
-        while time.monotonic() < deadline:
-            sender = f"bench-{uuid.uuid4().hex[:10]}"
-            for text in messages[:CONVERSATION_LENGTH]:
-                if time.monotonic() >= deadline:
-                    return
-                sent = time.monotonic()
-                try:
-                    async with session.post(
-                        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
-                    ) as reply:
-                        await reply.read()
-                        ok = reply.status == 200
-                except aiohttp.ClientError:
-                    ok = False
-                if ok:
-                    latencies.append(time.monotonic() - sent)
-                else:
-                    errors += 1
-
-    timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        started = time.monotonic()
-        await asyncio.gather(*(person(session) for _ in range(users)))
-        elapsed = time.monotonic() - started
-    return {
-        "rate": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000 if latencies else float("nan"),
-        "p95": percentile(latencies, 0.95) * 1000 if latencies else float("nan"),
-        "errors": errors,
-    }
 
 
 def measure_loads(url: str, seconds: float, messages: List[str]) -> Dict[int, Dict[str, float]]:
@@ -133,18 +77,6 @@ def bench_bot(
     finally:
         cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
-
-
-def train_reference(work: Path) -> Path:
-    print("training the rasa init reference bot...", flush=True)
-    subprocess.run(
-        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(work)],
-        cwd=work,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return sorted((work / "models").glob("*.tar.gz"))[-1]
 
 
 def report(name: str, servers: int, one: Dict, many: Dict, cold: float, memory: Dict) -> None:

@@ -1,162 +1,165 @@
-"""Benchmarks: how long the model takes to load and to answer, and how much memory it uses.
+"""Benchmark: this assistant against a bot made by `rasa init --no-prompt`, in the same run.
 
-    make benchmark                       # the trained model in models/
-    .venv/bin/python benchmarks/run.py --train   # also time a full training run
+    make benchmark
+    .venv/bin/python benchmarks/run.py --rounds 3 --seconds 15
 
-Prints figures; asserts nothing (targets belong in review, not in flaky timed tests).
-Replies go through the whole agent (NLU, policies, responses, and the action server it starts
-on a free port) with the held-out messages, one conversation each, then through a whole
-walk-through conversation.
+Both bots run as `rasa run` servers with the same Rasa and virtual environment, the REST
+channel and an SQLite tracker store of their own (this assistant with its action server, as
+it is deployed). Both get the same nine short questions. Rounds alternate between the bots
+(and which goes first), so that whatever else the machine is doing falls on both: reply p50
+with one person, throughput and p95 with 8 and with 32 people at once; then the cold start
+(process start to first answer) and each Rasa process's resident memory. It prints each figure
+for both, their ratio, and the target ratio beside it (issue 22). It asserts nothing: the
+machines are noisy, and only ratios from one run compare.
 """
 
 import argparse
 import asyncio
-import logging
 import os
-import resource
-import socket
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Dict, List
 
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from benchmarks.load import BIN, QUESTIONS, load, train_reference  # noqa: E402
+from cluster import rss_mib  # noqa: E402
+from processes import base_env, free_port, start_action_server, stop, wait_for  # noqa: E402
+
 MODEL = ROOT / "models" / "net-assistant.tar.gz"
-MESSAGES = ROOT / "tests" / "nlu_holdout.yml"
-# one factor per turn (the third answer brings the explanation), then a refinement
-WALKTHROUGH = [
-    "what are my mom's options? it's a NET in her pancreas",
-    "it makes hormones",
-    "it spread to the liver",
-    '/refine_options{"fully_removable":"no"}',
+USERS = (1, 8, 32)
+# (figure, users, the better direction, target ratio this assistant / the reference)
+TARGETS = [
+    ("p50", 1, "lower", 1.2),
+    ("rate", 8, "higher", 0.9),
+    ("p95", 8, "lower", 1.2),
+    ("rate", 32, "higher", None),
+    ("p95", 32, "lower", None),
 ]
 
 
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+class Bot:
+    """One `rasa run` (and, for this assistant, its action server) on free ports."""
+
+    def __init__(self, name: str, model: Path, cwd: Path, work: Path, actions: bool):
+        self.name, self.model, self.cwd, self.work = name, model, cwd, work
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.actions: subprocess.Popen | None = None
+        self.server: subprocess.Popen | None = None
+        endpoints = [f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work}/tracker.db"']
+        if actions:
+            action_port = free_port()
+            self.actions = start_action_server(action_port, base_env(), work / "actions.log")
+            wait_for(f"http://127.0.0.1:{action_port}/health", self.actions, work / "actions.log")
+            endpoints.append(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"')
+        (work / "endpoints.yml").write_text("\n".join(endpoints) + "\n")
+        (work / "credentials.yml").write_text("rest:\n")
+
+    def start(self) -> float:
+        """Start the server: seconds from the process start to its first answer."""
+        started = time.monotonic()
+        server = self.server = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(self.port)]
+            + ["--endpoints", str(self.work / "endpoints.yml")]
+            + ["--credentials", str(self.work / "credentials.yml")],
+            cwd=self.cwd,
+            env=base_env(PYTHONPATH=str(ROOT)),
+            stdout=(self.work / "rasa.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                reply = requests.post(
+                    f"{self.url}/webhooks/rest/webhook",
+                    json={"sender": "cold-start", "message": "hello"},
+                    timeout=60,
+                )
+                if reply.status_code == 200 and reply.json():
+                    return time.monotonic() - started
+            except requests.ConnectionError:
+                pass
+            if server.poll() is not None:
+                raise RuntimeError((self.work / "rasa.log").read_text()[-2000:])
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer")
+
+    def memory(self) -> float:
+        return rss_mib(self.server.pid) if self.server else float("nan")
+
+    def stop(self) -> None:
+        stop(*[p for p in (self.server, self.actions) if p])
 
 
-def time_training() -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "rasa"),
-            "train",
-            "--force",
-            "--out",
-            str(Path("/tmp") / "net-benchmark-models"),
-        ],
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
+def measure(bot: Bot, seconds: float) -> Dict[int, Dict[str, float]]:
+    return {users: asyncio.run(load(bot.url, users, seconds, QUESTIONS)) for users in USERS}
 
 
-def start_action_server() -> "tuple[subprocess.Popen, str]":
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    import requests
-
-    for _ in range(120):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return server, f"http://127.0.0.1:{port}/webhook"
-        except requests.ConnectionError:
-            time.sleep(1)
-    server.kill()
-    sys.exit("The action server did not start.")
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-async def measure(rounds: int, action_url: str) -> None:
-    from rasa.core.agent import Agent
-    from rasa.shared.nlu.training_data.loading import load_data
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.endpoints import EndpointConfig
-    from rasa.utils.log_utils import configure_structlog
-
-    # the figures, not Rasa's per-message debug log
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-    start = time.perf_counter()
-    agent = Agent.load(str(MODEL), action_endpoint=EndpointConfig(action_url))
-    print(f"model load: {time.perf_counter() - start:.1f} s")
-
-    messages = [e.get("text") for e in load_data(str(MESSAGES)).intent_examples]
-    await agent.parse_message("warm up")
-    parse_ms = []
-    for _ in range(rounds):
-        for text in messages:
-            t0 = time.perf_counter()
-            await agent.parse_message(text)
-            parse_ms.append((time.perf_counter() - t0) * 1000)
-    print(
-        f"NLU parse: {len(parse_ms)} messages, median {statistics.median(parse_ms):.1f} ms, "
-        f"p95 {percentile(parse_ms, 0.95):.1f} ms"
-    )
-
-    reply_ms = []
-    for number, text in enumerate(messages):
-        t0 = time.perf_counter()
-        await agent.handle_text(text, sender_id=f"benchmark-{number}")
-        reply_ms.append((time.perf_counter() - t0) * 1000)
-    print(
-        f"full reply (NLU + dialogue + responses): {len(reply_ms)} messages, "
-        f"median {statistics.median(reply_ms):.1f} ms, p95 {percentile(reply_ms, 0.95):.1f} ms"
-    )
-
-    walk_ms = []
-    for text in WALKTHROUGH:
-        t0 = time.perf_counter()
-        await agent.handle_text(text, sender_id="benchmark-walkthrough")
-        walk_ms.append((time.perf_counter() - t0) * 1000)
-    print(
-        "walk-through turns (with the action server): "
-        + ", ".join(f"{ms:.0f}" for ms in walk_ms)
-        + " ms"
-    )
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory, Rasa with the model loaded: {peak_mib:.0f} MiB")
+def median_of(rounds: List[Dict[int, Dict[str, float]]], users: int, figure: str) -> float:
+    return statistics.median(r[users][figure] for r in rounds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", action="store_true", help="also time a full `rasa train`")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the messages for NLU")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=15, help="length of each load run")
     args = parser.parse_args()
-    if args.train:
-        print(f"training: {time_training():.0f} s")
     if not MODEL.exists():
         sys.exit("No model: run `make train` first.")
-    print(f"model file: {MODEL.stat().st_size / 2**20:.1f} MiB")
-    server, action_url = start_action_server()
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    work = Path(tempfile.mkdtemp(prefix="net-benchmark-"))
+    bots: List[Bot] = []
     try:
-        asyncio.run(measure(args.rounds, action_url))
-        print(f"peak memory, action server: {peak_rss_mib(server.pid):.0f} MiB")
+        (work / "reference").mkdir()
+        reference_model = train_reference(work / "reference")
+        for name, model, cwd, actions in [
+            ("NET assistant", MODEL, ROOT, True),
+            ("rasa init bot", reference_model, work / "reference", False),
+        ]:
+            (work / name).mkdir()
+            bots.append(Bot(name, model, cwd, work / name, actions))
+        cold = {}
+        for bot in bots:
+            print(f"starting {bot.name}...", flush=True)
+            cold[bot.name] = bot.start()
+        rounds: Dict[str, List[Dict[int, Dict[str, float]]]] = {bot.name: [] for bot in bots}
+        for number in range(args.rounds):
+            for bot in bots if number % 2 == 0 else bots[::-1]:
+                print(f"round {number + 1}: {bot.name}", flush=True)
+                asyncio.run(load(bot.url, 2, 3, QUESTIONS))  # warm up
+                rounds[bot.name].append(measure(bot, args.seconds))
+        memory = {bot.name: bot.memory() for bot in bots}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for bot in bots:
+            bot.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    ours, theirs = (bot.name for bot in bots)
+    print(
+        f"\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; medians of {args.rounds} rounds"
+    )
+    print(f"{'figure':<26} {ours:>14} {theirs:>14} {'ratio':>7} {'target':>8}")
+    for figure, users, better, target in TARGETS:
+        a, b = median_of(rounds[ours], users, figure), median_of(rounds[theirs], users, figure)
+        unit = "msg/s" if figure == "rate" else "ms"
+        name = f"{'throughput' if figure == 'rate' else figure} ({unit}), {users} user{'s' * (users > 1)}"
+        goal = f"{'<=' if better == 'lower' else '>='} {target:.1f}x" if target else ""
+        print(f"{name:<26} {a:>14.1f} {b:>14.1f} {a / b:>6.2f}x {goal:>8}")
+    a, b = cold[ours], cold[theirs]
+    print(f"{'cold start (s)':<26} {a:>14.1f} {b:>14.1f} {a / b:>6.2f}x {'<= 1.0x':>8}")
+    a, b = memory[ours], memory[theirs]
+    print(f"{'memory, Rasa process (MiB)':<26} {a:>14.0f} {b:>14.0f} {a / b:>6.2f}x")
+    errors = {name: sum(r[u]["errors"] for r in rounds[name] for u in USERS) for name in rounds}
+    print(f"failed replies: {errors}")
 
 
 if __name__ == "__main__":
