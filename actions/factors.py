@@ -4,24 +4,19 @@ The page: treatment "depends on many factors ... the location of the tumor, whet
 functional or non-functional, and how advanced the disease is". The walk-through asks for
 these three and then explains with FIT_TABLE below. Afterwards people may add what the care
 team said (refinements): whether all of it can be removed, whether surgery would be hard to bear.
-The statements themselves are responses in domain/walkthrough.yml; this module only says which
-apply, and which lines of the source page each one restates.
+The statements themselves are responses in domain.yml; this module only says which apply,
+which of them open the explanation ("In short"), and which lines of the source page each one
+restates. The values are the canonical ids nlp/entities.py gives (nlp/entity_patterns.yml).
 """
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Dict, FrozenSet, List, Mapping, NamedTuple, Tuple
-
-import spacy
+from typing import Any, Dict, FrozenSet, List, Mapping, NamedTuple, Tuple
 
 NOT_SURE = "not_sure"
 
-# slot -> canonical value -> how it reads back in "the tumor started in ...; it ...".
-# The order of the values is the precedence when one message names several
-# ("spread to the liver and the bones" is a liver case).
+# slot -> canonical value -> how it reads back in "In short: the tumor started in ..., ..., and ...".
 FACTOR_LABELS: Dict[str, Dict[str, str]] = {
     "tumor_site": {
-        "gi_tract": "the GI (digestive) tract",
+        "gi_tract": "the gut (GI tract)",
         "pancreas": "the pancreas",
         "lung": "the lung",
         "other": "another part of the body",
@@ -30,13 +25,14 @@ FACTOR_LABELS: Dict[str, Dict[str, str]] = {
     "hormone_status": {
         "functional": "makes hormones (functional)",
         "non_functional": "does not make hormones (non-functional)",
-        NOT_SURE: "may or may not make hormones (not sure yet)",
+        NOT_SURE: "may or may not make hormones",
     },
+    # spread in the page's sense: beyond the main tumor and the nearby lymph nodes
     "tumor_spread": {
         "liver": "has spread to the liver",
-        "elsewhere": "has spread beyond the main tumor",
+        "elsewhere": "has spread beyond the main tumor and nearby lymph nodes",
         "not_spread": "has not spread beyond nearby lymph nodes",
-        NOT_SURE: "may or may not have spread (not sure yet)",
+        NOT_SURE: "may or may not have spread",
     },
 }
 # What the care team said, added after the explanation (refine_options). Nobody has to say it:
@@ -57,13 +53,15 @@ KNOWN_SITES = frozenset({"gi_tract", "pancreas", "lung", "other"})
 class Fit(NamedTuple):
     """A row: when every named slot holds one of its values, say `statement`, suggest `question`.
 
-    `lines` are the 1-based lines of the source page that the row restates.
+    `lines` are the 1-based lines of the source page that the row restates. A row `in_short`
+    opens the explanation; the others follow it as the details.
     """
 
     when: Mapping[str, FrozenSet[str]]
     statement: str | None
     question: str | None
     lines: Tuple[int, ...]
+    in_short: bool = False
 
 
 def _is(*values: str) -> FrozenSet[str]:
@@ -79,6 +77,7 @@ FIT_TABLE: List[Fit] = [
         "utter_fit_removal_unknown",
         "utter_question_can_all_be_removed",
         (10, 12, 13),
+        in_short=True,
     ),
     Fit(
         {"fully_removable": _is(NOT_SURE), "tumor_spread": SPREAD | {NOT_SURE}},
@@ -86,7 +85,7 @@ FIT_TABLE: List[Fit] = [
         "utter_question_spread_removal",
         (11,),
     ),
-    Fit({"fully_removable": _is("yes")}, "utter_fit_removable", None, (10,)),
+    Fit({"fully_removable": _is("yes")}, "utter_fit_removable", None, (10,), in_short=True),
     Fit(
         {"fully_removable": _is("yes"), "tumor_spread": SPREAD},
         "utter_fit_spread_removable",
@@ -98,13 +97,14 @@ FIT_TABLE: List[Fit] = [
         "utter_fit_not_removable",
         "utter_question_slow_progression",
         (12, 13),
+        in_short=True,
     ),
     # how advanced it is
     Fit(
         {"tumor_spread": _is("not_spread"), "fully_removable": NOT_TOLD_OTHERWISE},
         "utter_fit_not_spread",
         None,
-        (11, 19),
+        (19,),
     ),
     Fit(
         {"tumor_spread": _is(NOT_SURE)}, "utter_fit_spread_not_sure", "utter_question_spread", (19,)
@@ -127,11 +127,10 @@ FIT_TABLE: List[Fit] = [
         {"hormone_status": _is(NOT_SURE)},
         "utter_fit_hormones_not_sure",
         "utter_question_hormones",
-        (15, 31, 32),
+        (31, 32),
     ),
     # where it is
     Fit({"tumor_site": KNOWN_SITES}, "utter_fit_site", None, (20,)),
-    Fit({"tumor_site": _is("gi_tract", "lung")}, "utter_fit_common_site", None, (36,)),
     Fit({"tumor_site": _is(NOT_SURE)}, "utter_fit_site_not_sure", "utter_question_where", (20,)),
     # NETs can be slow growing: active surveillance, popular for older patients
     Fit(
@@ -154,6 +153,12 @@ FIT_TABLE: List[Fit] = [
 ]
 
 
+def answers_of(tracker: Any) -> Dict[str, str | None]:
+    """The walk-through's answers and what the care team said, from a tracker's slots: what both
+    the explanation and "where does it say that?" read, so they cite the same rows."""
+    return {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS + REFINEMENT_SLOTS}
+
+
 def answer(factors: Mapping[str, str | None], slot: str) -> str:
     """The value given for `slot`; an unasked, unsaid or empty one counts as not sure."""
     return factors.get(slot) or NOT_SURE
@@ -168,16 +173,20 @@ def fitting_rows(factors: Mapping[str, str | None]) -> List[Fit]:
     ]
 
 
-def statements_for(factors: Mapping[str, str | None]) -> List[str]:
-    return [row.statement for row in fitting_rows(factors) if row.statement]
+def statements_for(factors: Mapping[str, str | None], in_short: bool) -> List[str]:
+    """The statements of the explanation's opening (in_short) or of its details."""
+    rows = fitting_rows(factors)
+    return [row.statement for row in rows if row.statement and row.in_short == in_short]
+
+
+def _asks_what_is_unknown(row: Fit) -> bool:
+    return any(slot in FACTOR_SLOTS and values == {NOT_SURE} for slot, values in row.when.items())
 
 
 def questions_for(factors: Mapping[str, str | None]) -> List[str]:
-    questions: List[str] = []
-    for row in fitting_rows(factors):
-        if row.question and row.question not in questions:
-            questions.append(row.question)
-    return questions
+    """Questions for the care team: first those about a factor not known yet, then table order."""
+    rows = sorted(fitting_rows(factors), key=lambda row: not _asks_what_is_unknown(row))
+    return list(dict.fromkeys(row.question for row in rows if row.question))
 
 
 def cited_lines(factors: Mapping[str, str | None]) -> List[int]:
@@ -193,37 +202,7 @@ def labels_for(factors: Mapping[str, str | None]) -> Dict[str, str]:
     }
 
 
-# --- reading people's words -------------------------------------------------------------
-
-PIPELINE_DIR = Path(__file__).resolve().parent.parent / "nlp" / "net_pipeline"
-
-
-@lru_cache(maxsize=1)
-def _ruler() -> "spacy.language.Language":
-    # The same pipeline Rasa's SpacyNLP loads (config.yml), so both read words the same way.
-    return spacy.load(PIPELINE_DIR)
-
-
-def mentioned_values(label: str, text: str) -> List[str]:
-    """Canonical values of `label` that the entity ruler finds in `text`, in order."""
-    return [ent.ent_id_ for ent in _ruler()(text).ents if ent.label_ == label]
-
-
-def _values(slot: str) -> Tuple[str, ...]:
-    return tuple(FACTOR_LABELS[slot]) if slot in FACTOR_LABELS else REFINEMENTS[slot]
-
-
-def canonical_value(slot: str, value: str | None, message_text: str = "") -> str | None:
-    """Turn what filled `slot` into its canonical value, or None when it can't be placed.
-
-    `value` may already be canonical (a button), an entity's surface text ("Pancreas"), or a
-    whole free-text answer. The message it came from is read too, so that of several mentions
-    the one with precedence wins ("it's metastatic, mostly in the liver" -> liver).
-    """
-    if not isinstance(value, str):
-        return None
-    values = _values(slot)
-    if value.strip().lower() in values:
-        return value.strip().lower()
-    found = set(mentioned_values(slot, value)) | set(mentioned_values(slot, message_text))
-    return next((canonical for canonical in values if canonical in found), None)
+def canonical_value(slot: str, value: object) -> str | None:
+    """`value` if it is one of the slot's canonical values (nlp/entities.py gives them)."""
+    values = tuple(FACTOR_LABELS[slot]) if slot in FACTOR_LABELS else REFINEMENTS[slot]
+    return value if isinstance(value, str) and value in values else None

@@ -13,13 +13,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from scope import topics
+
 FEEDBACK_DB_ENV = "FEEDBACK_DB"
 DEFAULT_FEEDBACK_DB = "feedback.db"
 # "Was this helpful?" is answered yes or no: its buttons send affirm and deny
 HELPFUL_INTENTS = {"affirm"}
 FEEDBACK_QUESTION = "utter_ask_helpful"
 # actions that run between an answer and its feedback question without being answers
-NOT_ANSWERS = {"action_listen", "action_extract_slots"}
+NOT_ANSWER_ACTIONS = {"action_listen", "action_extract_slots"}
+# the action that answers in parts (actions/answers.py): its answer is the topic it left
+ANSWERED_IN_PARTS = "action_answer"
 
 FEEDBACK = sa.Table(
     "feedback",
@@ -64,14 +68,18 @@ def counts(path: str | None = None) -> Dict[str, Dict[bool, int]]:
     return result
 
 
-def answered_topic(events: List[Dict[str, Any]]) -> str | None:
-    """The answer the last "was this helpful?" was about: the action run just before it."""
+def answered_topic(events: List[Dict[str, Any]], topic: str | None = None) -> str | None:
+    """The answer the last "was this helpful?" was about: the action run just before it, or
+    for an answer in parts, the response of the topic it answered (`topic`, the slot)."""
     actions = [event.get("name") for event in events if event.get("event") == "action"]
-    actions = [name for name in actions if name not in NOT_ANSWERS]
+    actions = [name for name in actions if name not in NOT_ANSWER_ACTIONS]
     if FEEDBACK_QUESTION not in actions:
         return None
     asked_at = len(actions) - 1 - actions[::-1].index(FEEDBACK_QUESTION)
-    return actions[asked_at - 1] if asked_at > 0 else None
+    answer = actions[asked_at - 1] if asked_at > 0 else None
+    if answer == ANSWERED_IN_PARTS:
+        return topics()[topic].response if topic in topics() else None
+    return answer
 
 
 class ActionRecordFeedback(Action):
@@ -82,7 +90,7 @@ class ActionRecordFeedback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         helpful = tracker.get_intent_of_latest_message() in HELPFUL_INTENTS
-        topic = answered_topic(tracker.events)
+        topic = answered_topic(tracker.events, tracker.get_slot("topic"))
         if topic:
             record(topic, helpful)
         dispatcher.utter_message(

@@ -16,7 +16,7 @@ SOURCES_FILE = Path(__file__).with_name("page_sources.yml")
 # the hospital's page (domain.yml's hospital section), whose passages are `hospital_page` below
 HOSPITAL_PAGE_SLOT = "source_page_url"
 # Messages that follow an answer without being one: "the last answer" is found before them.
-NOT_ANSWERS = frozenset(
+NOT_ANSWER_RESPONSES = frozenset(
     {
         "utter_ask_helpful",
         "utter_feedback_thanks",
@@ -79,27 +79,31 @@ def response_passages(response: str) -> List[Passage]:
 def definitions_in(response: str) -> List[str]:
     """The plain definitions (not from the page) that a response gives."""
     meanings = page_sources()["definitions"]
-    return [meanings[word] for word in page_sources()["defined_in"].get(response, [])]
+    return [meanings[word]["meaning"] for word in page_sources()["defined_in"].get(response, [])]
 
 
 def explanation_lines(tracker: Tracker) -> List[int]:
     """The page lines behind the walk-through's explanation: those its fitting rows cite."""
-    return list(
-        factors.cited_lines({slot: tracker.get_slot(slot) for slot in factors.FACTOR_SLOTS})
-    )
+    return factors.cited_lines(factors.answers_of(tracker))
 
 
-def last_answer(events: List[Dict[str, Any]]) -> List[str]:
-    """The responses of the bot's last answer, in order: its latest turn that sent one."""
-    answer: List[str] = []
+def explanation_statements(tracker: Tracker) -> List[str]:
+    """The statements the walk-through's explanation gave, for their plain definitions."""
+    answers = factors.answers_of(tracker)
+    return factors.statements_for(answers, True) + factors.statements_for(answers, False)
+
+
+def answers(events: List[Dict[str, Any]]) -> List[List[str]]:
+    """The responses of each of the bot's turns, latest turn first, each in order."""
+    turns: List[List[str]] = [[]]
     for event in reversed(events):
-        if event.get("event") == "user" and answer:
-            break
+        if event.get("event") == "user" and turns[-1]:
+            turns.append([])
         if event.get("event") == "bot":
             name = (event.get("metadata") or {}).get("utter_action")
-            if name and name not in NOT_ANSWERS:
-                answer.insert(0, name)
-    return answer
+            if name and name not in NOT_ANSWER_RESPONSES:
+                turns[-1].insert(0, name)
+    return [turn for turn in turns if turn]
 
 
 def hospital_passages(tracker: Tracker, response: str) -> List[Passage]:
@@ -109,17 +113,28 @@ def hospital_passages(tracker: Tracker, response: str) -> List[Passage]:
     return [Passage(passage["heading"], passage["quote"], url) for passage in cited]
 
 
-def answer_sources(tracker: Tracker) -> tuple[List[Passage], List[str]]:
-    """The page passages and the plain definitions behind the last answer, without repeats."""
+def turn_sources(tracker: Tracker, answer: List[str]) -> tuple[List[Passage], List[str]]:
+    """The page passages and the plain definitions behind one answer, without repeats."""
     passages: List[Passage] = []
     definitions: List[str] = []
-    answer = last_answer(tracker.events)
     for response in answer:
         passages += hospital_passages(tracker, response) + response_passages(response)
         definitions += definitions_in(response)
     if any(response.startswith(EXPLANATION_PREFIX) for response in answer):
         passages += passages_for_lines(explanation_lines(tracker))
+        for statement in explanation_statements(tracker):
+            definitions += definitions_in(statement)
     return list(dict.fromkeys(passages)), list(dict.fromkeys(definitions))
+
+
+def answer_sources(tracker: Tracker) -> tuple[List[Passage], List[str]]:
+    """The sources of the last answer that restated a page ("where does it say that?" after
+    "the page doesn't say how often" is about the answer before it)."""
+    for answer in answers(tracker.events):
+        passages, definitions = turn_sources(tracker, answer)
+        if passages:
+            return passages, definitions
+    return [], []
 
 
 class ActionShowSource(Action):

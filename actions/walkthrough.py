@@ -1,8 +1,8 @@
-"""The guided walk-through: validate the form's answers, then explain what the page says."""
+"""The guided walk-through: check the form's answers, then explain what the page says."""
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -11,6 +11,7 @@ from actions.factors import (
     FACTOR_SLOTS,
     NOT_SURE,
     REFINEMENT_SLOTS,
+    answers_of,
     canonical_value,
     labels_for,
     questions_for,
@@ -19,8 +20,22 @@ from actions.factors import (
 
 FORM_NAME = "treatment_factors_form"
 MISSES_SLOT = "factor_misses"
+TOPIC_SLOT = "topic"
+WALKTHROUGH = "walkthrough"
 # After this many answers in a row that can't be placed, note "not sure" and move on.
 MAX_MISSES = 2
+# The explanation's questions for the care team: one for each factor not known yet, and others
+# that fit up to this many in all (actions.factors.questions_for orders them).
+MAX_QUESTIONS = 2
+SAFETY = "safety"
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[str]:
+    return [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == entity
+    ]
 
 
 class ValidateTreatmentFactorsForm(FormValidationAction):
@@ -30,17 +45,27 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
     def _validate_factor(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> Dict[str, Any]:
-        canonical = canonical_value(slot, value, tracker.latest_message.get("text") or "")
+        asked = tracker.get_slot("requested_slot") == slot
+        canonical = canonical_value(slot, value)
         if canonical is not None:
             return {slot: canonical, MISSES_SLOT: 0}
-        if tracker.get_slot("requested_slot") != slot:
-            # an answer to another question that can't be placed leaves this one as it was
+        others = [
+            other for other in FACTOR_SLOTS if other != slot and entity_values(tracker, other)
+        ]
+        if not asked or others:
+            # an answer to another question (a correction) leaves this one as it was, and the
+            # form asks it again
             return {slot: None}
         misses = int(tracker.get_slot(MISSES_SLOT) or 0) + 1
         if misses >= MAX_MISSES:
             dispatcher.utter_message(response="utter_factor_marked_not_sure")
             return {slot: NOT_SURE, MISSES_SLOT: 0}
-        # the form asks again; utter_ask_<slot> has a rephrased variation for one miss
+        if slot == "hormone_status" and entity_values(tracker, "symptom"):
+            # the page does not tie symptoms to hormones: ask what the care team said
+            dispatcher.utter_message(response="utter_symptoms_not_an_answer")
+        else:
+            dispatcher.utter_message(response="utter_answer_not_placed")
+        # the form asks again, with the variation for one miss
         return {slot: None, MISSES_SLOT: misses}
 
     def validate_tumor_site(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
@@ -53,24 +78,8 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
         return self._validate_factor("tumor_spread", value, dispatcher, tracker)
 
 
-class ValidateRefinements(ValidationAction):
-    """What the care team said, filled outside the form from the entity ruler: its canonical value."""
-
-    def name(self) -> str:
-        return "action_validate_slot_mappings"
-
-    def _refinement(self, slot: str, value: Any, tracker: Tracker) -> Dict[str, Any]:
-        return {slot: canonical_value(slot, value, tracker.latest_message.get("text") or "")}
-
-    def validate_fully_removable(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self._refinement("fully_removable", value, tracker)
-
-    def validate_surgery_concern(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
-        return self._refinement("surgery_concern", value, tracker)
-
-
 class ActionResetFactors(Action):
-    """Start a walk-through afresh; the form refills what the starting message already says."""
+    """Start a walk-through afresh, keeping what the starting message already says."""
 
     def name(self) -> str:
         return "action_reset_factors"
@@ -78,19 +87,42 @@ class ActionResetFactors(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        if entity_values(tracker, SAFETY):
+            dispatcher.utter_message(response="utter_safety_line")
         dispatcher.utter_message(response="utter_walkthrough_intro")
-        # the form refills the three factors and what the care team said from this message
-        slots = FACTOR_SLOTS + REFINEMENT_SLOTS
-        return [SlotSet(slot, None) for slot in slots] + [SlotSet(MISSES_SLOT, 0)]
+        # a new walk-through: what the starting message says, and nothing from before
+        said = {
+            slot: next(iter(entity_values(tracker, slot)), None)
+            for slot in FACTOR_SLOTS + REFINEMENT_SLOTS
+        }
+        return [SlotSet(slot, value) for slot, value in said.items()] + [
+            SlotSet(MISSES_SLOT, 0),
+            SlotSet(TOPIC_SLOT, WALKTHROUGH),
+        ]
 
 
-def _response_text(domain: DomainDict, response: str) -> str | None:
+def response_text(domain: DomainDict, response: str, **fill: str) -> str:
+    """A response's text with its {placeholders} filled from `fill`."""
     variations = domain.get("responses", {}).get(response) or [{}]
-    return variations[0].get("text")
+    return str(variations[0].get("text", "")).format_map(fill)
+
+
+def _statements(domain: DomainDict, factors: Dict[str, Any], in_short: bool) -> str:
+    labels = labels_for(factors)
+    names = statements_for(factors, in_short)
+    return " ".join(response_text(domain, name, **labels) for name in names)
+
+
+def say_in_short(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> None:
+    """The explanation's opening: what they told me, and whether it can all be removed."""
+    factors = answers_of(tracker)
+    short = _statements(domain, factors, in_short=True)
+    dispatcher.utter_message(response="utter_fit_in_short", short=short, **labels_for(factors))
 
 
 class ActionExplainOptions(Action):
-    """Say what the page says about situations like the one described (actions.factors.FIT_TABLE)."""
+    """Say what the page says about situations like the one described (actions.factors.FIT_TABLE),
+    in four messages: "In short", the details, questions for the care team, the closing."""
 
     def name(self) -> str:
         return "action_explain_options"
@@ -98,23 +130,21 @@ class ActionExplainOptions(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        if tracker.get_intent_of_latest_message() == "refine_options" and not any(
-            entity.get("entity") in REFINEMENT_SLOTS
-            for entity in tracker.latest_message.get("entities", [])
-        ):
+        said = [slot for slot in FACTOR_SLOTS + REFINEMENT_SLOTS if entity_values(tracker, slot)]
+        if tracker.get_intent_of_latest_message() == "refine_options" and not said:
             # a refinement it cannot place: offer the ones it knows instead of repeating itself
             dispatcher.utter_message(response="utter_refine_unclear")
             return []
-        factors = {slot: tracker.get_slot(slot) for slot in FACTOR_SLOTS + REFINEMENT_SLOTS}
-        labels = labels_for(factors)
-        dispatcher.utter_message(response="utter_fit_summary", **labels)
-        for statement in statements_for(factors):
-            dispatcher.utter_message(response=statement, **labels)
-        questions = [_response_text(domain, name) for name in questions_for(factors)]
+        factors = answers_of(tracker)
+        say_in_short(dispatcher, tracker, domain)
+        details = _statements(domain, factors, in_short=False)
+        dispatcher.utter_message(response="utter_fit_details", details=details)
+        unknown = [slot for slot in FACTOR_SLOTS if factors.get(slot) in (None, NOT_SURE)]
+        asked = questions_for(factors)[: max(MAX_QUESTIONS, len(unknown))]
+        questions = [response_text(domain, question) for question in asked]
         dispatcher.utter_message(
             response="utter_fit_questions",
-            questions="\n".join(f"- {question}" for question in questions if question),
+            questions="\n".join(f"- {question}" for question in questions),
         )
-        dispatcher.utter_message(response="utter_fit_refine")
         dispatcher.utter_message(response="utter_fit_closing")
-        return []
+        return [SlotSet(TOPIC_SLOT, WALKTHROUGH)]

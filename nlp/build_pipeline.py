@@ -1,15 +1,18 @@
-"""Assemble the project's spaCy pipeline: a blank English pipeline plus an entity ruler.
+"""Assemble the project's spaCy pipeline: blank English, a sentencizer and an entity ruler.
 
 No pretrained spaCy model can be downloaded where this assistant is built, and none is
-needed: Rasa's SpacyNLP only needs a tokenizer, and the entities come from the patterns in
-nlp/entity_patterns.yml. `make install` runs this; config.yml's SpacyNLP points at the output.
+needed: Rasa's SpacyNLP needs a tokenizer, nlp/entities.py reads sentences (is a refinement
+asked or reported?), and the entities come from three files, each the one home of its words:
+nlp/entity_patterns.yml (the walk-through's words), nlp/emergency.yml (emergency phrases) and
+scope/registry.yml (topics, drugs, aspects, glossary, other conditions). `make install` runs
+this; config.yml's SpacyNLP points at the output.
 
     python nlp/build_pipeline.py [OUTPUT_DIR]
 """
 
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, Iterator, List, Tuple
 
 import spacy
 import yaml
@@ -17,26 +20,67 @@ from spacy.pipeline import EntityRuler
 
 HERE = Path(__file__).parent
 PATTERNS_FILE = HERE / "entity_patterns.yml"
+EMERGENCY_FILE = HERE / "emergency.yml"
+REGISTRY_FILE = HERE.parent / "scope" / "registry.yml"
 PIPELINE_DIR = HERE / "net_pipeline"
 
-
-def load_patterns(path: Path = PATTERNS_FILE) -> Dict[str, Dict[str, List[str]]]:
-    """label -> canonical value -> phrases, as written in the patterns file."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+# (label, value, phrase)
+Pattern = Tuple[str, str, str]
 
 
-def build(patterns: Dict[str, Dict[str, List[str]]]) -> "spacy.language.Language":
+def _table(patterns: Dict[str, Dict[str, List[str]]]) -> Iterator[Pattern]:
+    for label, values in patterns.items():
+        for value, phrases in values.items():
+            for phrase in phrases:
+                yield label, value, phrase
+
+
+def registry_patterns(registry: Dict) -> Iterator[Pattern]:
+    """The scope registry's words: topic names, drugs, aspects, glossary, other conditions."""
+    for topic, entry in registry["topics"].items():
+        for word in entry.get("words", []):
+            yield "topic", topic, word
+        for names in (entry.get("names") or {}).values():
+            for name in names:
+                yield "drug", topic, name
+    for aspect, entry in registry["aspects"].items():
+        for word in entry.get("words", []):
+            yield "aspect", aspect, word
+    for term, entry in registry["glossary"].items():
+        for word in entry.get("words", []):
+            yield "term", term, word
+    yield from _table({"other_condition": registry["other_conditions"]})
+
+
+def load_patterns() -> List[Pattern]:
+    def read(path: Path) -> Dict:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    return [
+        *_table(read(PATTERNS_FILE)),
+        *_table({"emergency": read(EMERGENCY_FILE)["phrases"]}),
+        *registry_patterns(read(REGISTRY_FILE)),
+    ]
+
+
+def clashes(patterns: List[Pattern]) -> Dict[str, List[Tuple[str, str]]]:
+    """Phrases given two meanings (the ruler would keep one of them silently)."""
+    meanings: Dict[str, set] = {}
+    for label, value, phrase in patterns:
+        meanings.setdefault(phrase.lower(), set()).add((label, value))
+    return {phrase: sorted(found) for phrase, found in meanings.items() if len(found) > 1}
+
+
+def build(patterns: List[Pattern]) -> "spacy.language.Language":
+    if clashes(patterns):
+        raise ValueError(f"phrases with two meanings: {clashes(patterns)}")
     nlp = spacy.blank("en")
-    # LOWER: "Pancreas" and "PANCREAS" match "pancreas"; ruler keeps the longest match.
+    nlp.add_pipe("sentencizer")
+    # LOWER: "Pancreas" and "PANCREAS" match "pancreas"; the ruler keeps the longest match.
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(
-        [
-            {"label": label, "pattern": phrase, "id": value}
-            for label, values in patterns.items()
-            for value, phrases in values.items()
-            for phrase in phrases
-        ]
+        [{"label": label, "pattern": phrase, "id": value} for label, value, phrase in patterns]
     )
     nlp.meta["name"] = "net_ruler"
     nlp.meta["version"] = "1.0.0"

@@ -1,20 +1,17 @@
 """An NLU component: where the project's lexicon is sure, it decides the intent.
 
-An intent classifier trained on a few hundred examples, with no pretrained vectors, is not
-sure of everything people write. The entity ruler (nlp/entity_patterns.yml, run by SpacyNLP)
-knows some words for certain, and this component, last in config.yml, lets them decide, in
-this order:
+An intent classifier trained on a few thousand examples is not sure of everything people
+write. The entity ruler knows some words for certain, and this component, last in config.yml,
+lets them decide, in this order:
 
-1. A described emergency is `emergency`, whatever the classifier thought: "call 911" must not
-   depend on its confidence. It is an emergency phrase of the ruler ("not suicidal" is not),
-   a sign from EMERGENCY_SIGNS (two words near each other: "lips ... blue"), or a number out
-   of range beside its word ("fever ... 104", "pulse 175", "took 30 ... pills"), unless the
-   message places it long ago and nothing in it now ("a stroke last year"). The bare
-   words "emergency" / "urgent" do not count when the message says it is not one ("not an
-   emergency, just feeling down"), and then neither does a classifier's `emergency` without
-   an emergency phrase: its next guess stands. A reading too unsure to answer ("not
-   understood") that still ranks emergency at HESITANT_EMERGENCY or more is one.
-2. "What does <a word of the page> mean?" is `ask_term_meaning`.
+1. Emergencies (nlp/emergency.py): one happening now is `emergency`, whatever the classifier
+   thought. A classifier's `emergency` without that evidence is one only when it is sure and
+   nothing in the message holds it back; otherwise, like a worrying word that is over,
+   supposed, asked about as a side effect or a figure of speech, the message keeps what it
+   asks and gets the entity `safety` (the reply opens with the safety line). "Not an
+   emergency, just feeling down" is what it asks, with no safety line.
+2. A message that is only a yes or a no ("yep", "not that we know") is `affirm` or `deny`,
+   and "What does <a word of the page> mean?" is `ask_term_meaning`.
 3. A yes or no that states a walk-through factor ("yes, to the liver") answers the factor.
 4. Another cancer or condition, in a message that names no NET and no NET drug, is
    `ask_other_condition`: "radiation for prostate cancer" is not the NET radiation question.
@@ -26,151 +23,38 @@ this order:
 """
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from scope import page_topic_intents
+from nlp import emergency
+from scope import glossary_words_not_topics, not_covered_aspects, page_topic_intents, topics
 
 EMERGENCY = "emergency"
-# the emergency value that is only the word itself, which a negation takes back
-EMERGENCY_WORD_ONLY = "generic"
-NEGATED = re.compile(
-    r"\b(not|isn't|isnt|is not|no|nothing|non)( an| a| really| that)? (emergency|urgent)\b"
-)
-# Signs of an emergency that phrases cannot list: a word of each set within SIGN_WINDOW
-# tokens of each other ("her lips are going blue", "vomiting a lot of blood").
-SIGN_WINDOW = 5
-EMERGENCY_SIGNS = [
-    (
-        {"chest"},
-        {"pain", "pains", "hurts", "hurting", "pressure", "tight", "crushing", "squeezing"}
-        | {"clutching", "elephant", "heavy", "heaviness"},
-    ),
-    (
-        {"breathe", "breath", "breathing", "air"},
-        {
-            "n't",
-            "cannot",
-            "cant",
-            "barely",
-            "struggling",
-            "gasping",
-            "shallow",
-            "strange",
-            "heaving",
-        },
-    ),
-    ({"lips", "face", "fingers", "skin"}, {"blue", "grey", "gray"}),
-    (
-        {"throat", "tongue", "lips", "face", "eyes"},
-        {"swelling", "swollen", "swelled", "closing", "closed", "puffed", "puffy", "tightening"}
-        | {"blowing", "balloon"},
-    ),
-    ({"wheezing", "wheeze"}, {"badly", "barely", "worse", "n't", "cant", "cannot"}),
-    (
-        {
-            "vomit",
-            "vomiting",
-            "vomited",
-            "vomitted",
-            "threw",
-            "throwing",
-            "throwin",
-            "puking",
-            "puked",
-        }
-        | {"coughing", "spitting"},
-        {"blood", "bloody", "black", "red"},
-    ),
-    (
-        {"diarrhea", "diarrhoea", "stool", "stools", "poop", "poo"},
-        {"blood", "bloody", "black", "tar", "tarry"},
-    ),
-    (
-        {"heart", "pulse", "heartbeat"},
-        {"racing", "pounding", "crazy", "irregular", "fluttering", "skipping", "flopping"},
-    ),
-    (
-        {"blood", "bleeding", "wound", "incision"},
-        {"gushing", "pouring", "spurting", "soaking", "soaked", "clots", "floor", "bandage"},
-    ),
-    (
-        {"shivering", "shaking", "shakes", "chills", "rigors"},
-        {"non", "nonstop", "uncontrollably", "violently", "stop", "blankets", "chattering"},
-    ),
-    (
-        {"pain", "hurts", "hurting"},
-        {"unbearable", "terrible", "severe", "excruciating", "worst", "agony", "screaming"}
-        | {"insane", "horrible", "stabbing", "crippling", "intense", "uncontrollable"},
-    ),
-    (
-        {"arm", "face", "side", "leg", "smile"},
-        {"numb", "drooping", "droopy", "paralyzed", "paralysed", "crooked", "lopsided", "limp"},
-    ),
-    (
-        {"speak", "speech", "talk", "talking", "words"},
-        {"slurring", "slurred", "garbled", "jumbled"},
-    ),
-    (
-        {"wake", "respond", "responding", "conscious"},
-        {"n't", "not", "cannot", "barely", "cant", "wont", "isnt"},
-    ),
-    # many doses at once: "took a week's worth of her capecitabine"
-    ({"took", "taken", "swallowed"}, {"worth", "bottle", "packet", "box"}),
-    (
-        {"confused", "disoriented"},
-        {"suddenly", "sudden", "sleepy", "drowsy", "name", "seeing", "hallucinating"},
-    ),
-]
-FEVER_WORDS = {"fever", "temp", "temperature", "burning", "thermometer"}
-PILL_WORDS = {"pills", "tablets", "tylenol", "paracetamol", "advil", "ibuprofen", "painkillers"}
-# A number this far out of range within SIGN_WINDOW tokens of its word: a fever in Fahrenheit
-# or Celsius, a pulse, blood sugar, blood pressure, and "took 20 tylenol" (with a pill word
-# near: the third set, empty where none is needed).
-NUMBER_SIGNS = [
-    (FEVER_WORDS, lambda n: 102 <= n <= 110 or 39 <= n <= 43, set()),
-    ({"bpm", "pulse", "rate"}, lambda n: n >= 150 or 20 <= n <= 40, set()),
-    ({"sugar", "glucose"}, lambda n: 10 <= n <= 50, set()),
-    ({"bp", "pressure"}, lambda n: n >= 200, set()),
-    ({"took", "taken", "swallowed", "ate"}, lambda n: n >= 10, PILL_WORDS),
-]
-# "i'm dying to know": a figure of speech, not a crisis
-FIGURE_OF_SPEECH_AFTER = {"dying": "to"}
-# "no chest pain" is not a sign; nor, for a phrase, "not suicidal" or "not going to hurt myself"
-# ("not" is a word of some signs: "won't wake up")
-NO_SIGN_BEFORE = {"no", "without", "never"}
-NO_PHRASE_BEFORE = NO_SIGN_BEFORE | {"not"}
-NOT_GOING_TO = {("not", "going", "to"), ("never", "going", "to"), ("n't", "going", "to")}
-# "he had a stroke last year so they won't operate": a history, told to explain a situation,
-# is not the lexicon's emergency unless the message also says something is happening now
-# (the classifier may still read one).
-LONG_AGO = re.compile(
-    r"\b(last (year|month|spring|summer|fall|autumn|winter)|(years?|months?) (ago|back)"
-    r"|in (19|20)\d\d|history of)\b"
-)
-NOW = re.compile(
-    r"\b(now|today|tonight|currently|again|at the moment|this (morning|afternoon|evening)"
-    r"|(minutes?|hours?) ago|since (yesterday|last night))\b"
-)
+# A classifier's `emergency` with no lexicon evidence is taken as one from this confidence on.
+SURE_EMERGENCY = 0.8
+# An unsure reading ("not understood") that still ranks emergency this high gets the safety line.
+HESITANT_EMERGENCY = 0.1
+SAFETY = {"entity": "safety", "value": "possible", "extractor": "LexiconRouter"}
+
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
+ANSWER, AFFIRM, DENY = "answer", "affirm", "deny"
 NET_WORDS = ("net", "neuroendocrine", "carcinoid")
-# How people ask what a word means, for the glossary's words (actions/glossary.py) that are
-# not page topics of their own and for the factors' words ("metastatic", "non-functional").
+# How people ask what a word means, for the glossary's words that are not page topics of their
+# own and for the factors' words ("metastatic", "non-functional").
 FACTOR_WORDS = ("hormone_status", "tumor_spread")
 DEFINITION = re.compile(
     r"\bmeans?( what| exactly| in (plain|simple))?\s*([?.!,;]|$)|\bmeaning\b|\bdefin(e|ition)\b"
     r"|\bstands? for\b|\bwhat is meant by\b"
 )
 WHAT_IS_A = re.compile(r"(what is|what's|whats) (a|an) ")
-WORDS_NOT_TOPICS = {"iv", "catheter", "artery", "radionuclide", "metastasis"}
-FACTOR_LABELS = ("tumor_site", "hormone_status", "tumor_spread")
+FACTOR_ENTITIES = ("tumor_site", "hormone_status", "tumor_spread")
 
 # The page's topics: readings the lexicon may correct (it never overrules a reading of
 # personal advice, an emergency, small talk or the walk-through's answers).
@@ -184,71 +68,12 @@ ASKS_ABOUT_TREATMENT = frozenset(
 NOT_A_NET = re.compile(r"\bnot (a |an )?(net|neuroendocrine|carcinoid)")
 NOT_UNDERSTOOD = "nlu_fallback"
 UNSURE = frozenset({NOT_UNDERSTOOD, "out_of_scope"})
-# An unsure reading that ranks emergency this high is an emergency: a missed one costs more
-# than the 911 line said once too often.
-HESITANT_EMERGENCY = 0.1
 # Readings that say nothing about the tumor: one that names a factor is an answer about it.
-NOT_A_QUESTION = UNSURE | {
-    "affirm",
-    "deny",
-    "greet",
-    "goodbye",
-    "thank",
-}
-# Aspects no page topic answers. "symptoms" and "stage" are not among them: the page does
-# speak of relieving symptoms and of how advanced the disease is.
-NOT_COVERED_ASPECTS = frozenset(
-    {"diagnosis", "grade", "outlook", "cause", "prevention", "side_effects", "diet", "dose"}
-)
+NOT_A_QUESTION = UNSURE | {"affirm", "deny", "greet", "goodbye", "thank"}
 
 
 def _values(doc: Any, label: str) -> List[str]:
     return [ent.ent_id_ for ent in doc.ents if ent.label_ == label]
-
-
-def _number(token: Any) -> float | None:
-    try:
-        return float(token.text)
-    except ValueError:
-        return None
-
-
-def _has_emergency_sign(doc: Any) -> bool:
-    words = [token.lower_ for token in doc]
-    values = [_number(token) for token in doc]
-    for i, word in enumerate(words):
-        if i and words[i - 1] in NO_SIGN_BEFORE:
-            continue
-        window = slice(max(0, i - SIGN_WINDOW), i + SIGN_WINDOW + 1)
-        near = set(words[window])
-        if any(word in first and near & second for first, second in EMERGENCY_SIGNS):
-            return True
-        if word in FEVER_WORDS and "high" in near:
-            return True
-        numbers = [n for n in values[window] if n is not None]
-        if any(
-            word in names and (not needs or near & needs) and any(map(out_of_range, numbers))
-            for names, out_of_range, needs in NUMBER_SIGNS
-        ):
-            return True
-    return False
-
-
-def _phrase_negated(doc: Any, start: int) -> bool:
-    before = tuple(token.lower_ for token in doc[max(0, start - 3) : start])
-    return bool(before) and (before[-1] in NO_PHRASE_BEFORE or before in NOT_GOING_TO)
-
-
-def _figure_of_speech(doc: Any, ent: Any) -> bool:
-    last = doc[ent.end - 1].lower_
-    return ent.end < len(doc) and FIGURE_OF_SPEECH_AFTER.get(last) == doc[ent.end].lower_
-
-
-def _hesitant_emergency(ranking: List[Dict[str, Any]]) -> bool:
-    return any(
-        r.get("name") == EMERGENCY and (r.get("confidence") or 0) >= HESITANT_EMERGENCY
-        for r in ranking
-    )
 
 
 def _mentions_net(doc: Any) -> bool:
@@ -261,29 +86,50 @@ def _mentions_net(doc: Any) -> bool:
     )
 
 
-def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -> str | None:
-    """The intent the lexicon decides for a parsed message, or None to keep `intent`."""
+def _next_reading(ranking: List[Dict[str, Any]]) -> str | None:
+    return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
+
+
+def _confidence(ranking: List[Dict[str, Any]], intent: str) -> float:
+    return next((r.get("confidence") or 0.0 for r in ranking if r.get("name") == intent), 0.0)
+
+
+def safety_first(
+    doc: Any, intent: str | None, ranking: List[Dict[str, Any]]
+) -> Tuple[str | None, bool]:
+    """Rule 1: the intent (None to keep the classifier's) and whether to add the safety line."""
+    level = emergency.assess(doc)
+    if level == emergency.Level.PRESENT:
+        return EMERGENCY, False
+    if emergency.says("not_an_emergency", doc.text):
+        # "not an emergency, just feeling down": what it asks, and no alarm
+        return (_next_reading(ranking) if intent == EMERGENCY else None), False
+    if intent == EMERGENCY:
+        sure = _confidence(ranking, EMERGENCY) >= SURE_EMERGENCY
+        if level == emergency.Level.NONE and sure and not emergency.held_back(doc.text):
+            return EMERGENCY, False
+        return _next_reading(ranking), True
+    hesitant = intent == NOT_UNDERSTOOD and _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY
+    return None, level == emergency.Level.POSSIBLE or hesitant
+
+
+def bare_answer(doc: Any) -> str | None:
+    """`affirm` or `deny` for a message that is only a yes or a no ("yep", "not that we know")."""
+    answers = [ent for ent in doc.ents if ent.label_ == ANSWER]
+    covered = {i for ent in answers for i in range(ent.start, ent.end)}
+    rest = [token for i, token in enumerate(doc) if i not in covered and not token.is_punct]
+    if not answers or rest or len({ent.ent_id_ for ent in answers}) > 1:
+        return None
+    return AFFIRM if answers[0].ent_id_ == "yes" else DENY
+
+
+def routed_intent(doc: Any, intent: str | None) -> str | None:
+    """Rules 2 to 6: the intent the lexicon decides, or None to keep `intent`."""
+    answer = bare_answer(doc)
+    if answer:
+        return answer
     text = doc.text.lower()
-    emergencies = [
-        ent.ent_id_
-        for ent in doc.ents
-        if ent.label_ == EMERGENCY
-        and not _phrase_negated(doc, ent.start)
-        and not _figure_of_speech(doc, ent)
-    ]
-    negated = bool(NEGATED.search(text))
-    history = bool(LONG_AGO.search(text)) and not NOW.search(text)
-    if not history and (
-        any(value != EMERGENCY_WORD_ONLY for value in emergencies)
-        or (emergencies and not negated)
-        or _has_emergency_sign(doc)
-    ):
-        return EMERGENCY
-    if intent == EMERGENCY and negated:
-        return next((r["name"] for r in ranking if r.get("name") != EMERGENCY), None)
-    if intent == NOT_UNDERSTOOD and not negated and _hesitant_emergency(ranking):
-        return EMERGENCY
-    words = WORDS_NOT_TOPICS & set(_values(doc, "term"))
+    words = glossary_words_not_topics() & set(_values(doc, "term"))
     asks_definition = DEFINITION.search(text) and (
         words or any(_values(doc, label) for label in FACTOR_WORDS)
     )
@@ -292,13 +138,13 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
         "ask_not_covered",
     ):
         return "ask_term_meaning"
-    if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_LABELS):
+    if intent in NOT_A_QUESTION and any(_values(doc, label) for label in FACTOR_ENTITIES):
         return "inform"
     correctable = intent in PAGE_TOPICS or intent in UNSURE
     if _values(doc, OTHER_CONDITION) and not _mentions_net(doc):
         asks_about_it = correctable or intent in ASKS_ABOUT_TREATMENT
         return "ask_other_condition" if asks_about_it else None
-    not_covered = NOT_COVERED_ASPECTS & set(_values(doc, ASPECT))
+    not_covered = not_covered_aspects() & set(_values(doc, ASPECT))
     # "do nets run in families" is a question, whatever small talk the classifier heard
     if not_covered and _mentions_net(doc) and intent in NOT_A_QUESTION:
         return "ask_not_covered"
@@ -307,9 +153,16 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
     if not_covered:
         return "ask_not_covered"
     drugs = _values(doc, DRUG)
-    if drugs:
-        return f"ask_{drugs[0]}"
-    return None
+    return topics()[drugs[0]].intent if drugs else None
+
+
+def decide(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -> Tuple[str | None, bool]:
+    """The intent the lexicon decides (None: keep the classifier's), and whether the reply
+    opens with the safety line."""
+    decided, safety_line = safety_first(doc, intent, ranking)
+    if decided != EMERGENCY:
+        decided = routed_intent(doc, decided or intent) or decided
+    return decided, safety_line
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -329,9 +182,10 @@ class LexiconRouter(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             if doc is None:
                 continue
-            intent = routed_intent(
-                doc, (message.get(INTENT) or {}).get("name"), message.get(INTENT_RANKING_KEY) or []
-            )
-            if intent:
-                message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+            intent = (message.get(INTENT) or {}).get("name")
+            decided, safety_line = decide(doc, intent, message.get(INTENT_RANKING_KEY) or [])
+            if decided:
+                message.set(INTENT, {"name": decided, "confidence": 1.0}, add_to_output=True)
+            if safety_line:
+                message.set(ENTITIES, message.get(ENTITIES, []) + [SAFETY], add_to_output=True)
         return messages

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conversations import Talker
+from processes import base_env, free_port, start_action_server, stop, wait_for
 from support import MODEL, REPORT, RESULTS, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -22,7 +24,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 # Fixtures that need a trained model: tests using one are marked `needs_model`, so
 # `make test-actions` (-m "not needs_model") runs the rest in seconds.
-MODEL_FIXTURES = {"model_path", "agent", "servers"}
+MODEL_FIXTURES = {"model_path", "agent", "servers", "talker"}
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -59,3 +61,25 @@ def agent(model_path: Path, event_loop):
 def results_dir() -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+@pytest.fixture(scope="session")
+def talker(model_path: Path, event_loop, tmp_path_factory):
+    """Whole conversations through the model and the real action server (tests/conversations.py)."""
+    from rasa.core.agent import Agent
+    from rasa.utils.endpoints import EndpointConfig
+
+    from failsafe import action_results
+
+    action_results.install()  # as the server has it (failsafe.tracker_store)
+    work = tmp_path_factory.mktemp("talker")
+    port, log = free_port(), work / "actions.log"
+    env = base_env(FEEDBACK_DB=str(work / "feedback.db"))
+    actions = start_action_server(port, env, log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", actions, log)
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        agent = Agent.load(str(model_path), action_endpoint=endpoint)
+        yield Talker(agent, event_loop)
+    finally:
+        stop(actions)

@@ -13,9 +13,9 @@ MODEL = ROOT / "models" / "net-assistant.tar.gz"
 RESULTS = ROOT / "results"
 DOMAIN_FILE = ROOT / "domain.yml"
 
-# What the channel tests expect people to see first, written out once for all channels.
+# What the channel tests expect people to see first: the greeting written out once for all
+# channels (a change to it should be seen), the chemotherapy answer's first sentence from domain.yml.
 GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
-CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
 GREETING_PAYLOADS = [
     "/ask_treatment_factors",
     "/explore_options",
@@ -76,10 +76,4 @@ def domain() -> Dict[str, Any]:
     return yaml.safe_load(DOMAIN_FILE.read_text())
 
 
-def free_port() -> int:
-    """A port nothing listens on now (other helpers' servers run on this machine too)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+CHEMOTHERAPY = domain()["responses"]["utter_chemotherapy"][0]["text"].split(".")[0]

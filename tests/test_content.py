@@ -16,6 +16,7 @@ import pytest
 from rasa.core.nlg.interpolator import interpolate_text
 
 from actions.factors import FACTOR_LABELS
+from scope import topics
 from support import domain
 
 DOMAIN = domain()
@@ -25,33 +26,18 @@ SLOT_VALUES = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"]
 ACTION_FILL_INS = {f"{slot}_label" for slot in FACTOR_LABELS} | {
     "questions",
     "drug",
+    # action_explain_options and action_answer
+    "short",
+    "details",
+    "question",
     # action_show_source
     "heading",
     "quote",
     "definition",
     "page_url",
 }
-TOPIC_RESPONSES = [
-    "utter_expert_team",
-    "utter_treatment_factors",
-    "utter_surgery",
-    "utter_surgery_not_possible",
-    "utter_active_surveillance",
-    "utter_chemotherapy",
-    "utter_targeted_therapy",
-    "utter_radiation_therapy",
-    "utter_prrt",
-    "utter_somatostatin_analogs",
-    "utter_liver_directed_therapy",
-    "utter_where_nets_occur",
-    "utter_clinical_trials",
-    "utter_request_appointment",
-    "utter_support",
-    "utter_treatment_goal",
-    "utter_spread",
-    "utter_second_opinion",
-    "utter_insurance",
-]
+# the topics' answers (scope/registry.yml)
+TOPIC_RESPONSES = [topic.response for topic in topics().values()]
 VARIATIONS = [(name, v) for name, variations in RESPONSES.items() for v in variations]
 TOPIC_VARIATIONS = [(name, v) for name, v in VARIATIONS if name in TOPIC_RESPONSES]
 # the hospital profile's links: the source page, and any other slot named *_url
@@ -123,6 +109,12 @@ def test_topic_answers_are_short_and_link_to_the_page_and_lead_on(name, variatio
 
 def test_every_topic_answer_exists():
     assert {name for name, _ in TOPIC_VARIATIONS} == set(TOPIC_RESPONSES)
+
+
+@pytest.mark.parametrize("name", ["utter_support", "utter_support_simpler", "utter_safety_line"])
+def test_support_and_the_safety_line_give_the_crisis_line(name):
+    text = RESPONSES[name][0]["text"]
+    assert "988" in text and ("call or text" in text)
 
 
 def test_the_hospital_facts_live_in_one_place():

@@ -6,9 +6,9 @@ so this test reads the output for them:
 - deprecations, which Rasa raises as FutureWarning: any one fails;
 - "The utterance 'utter_x' is not used in any story or rule": Rasa has no list of accepted
   ones, so each is checked here. Accepted only for a response that runs without a story naming
-  it: a custom action sends it (its name is a string in actions/ or failsafe/), a form asks with
-  it (utter_ask_<required slot>), or Rasa's own actions send it (fallbacks, and utter_restart
-  for /restart).
+  it: a custom action sends it (its name is a string in actions/ or failsafe/, or a response
+  of scope/registry.yml, which action_answer reads), a form asks with it (utter_ask_<required
+  slot>), or Rasa's own actions send it (fallbacks, and utter_restart for /restart).
 Every other line that mentions a warning fails, except the DeprecationWarnings that installed
 packages raise about each other when Rasa imports them (Rasa's own deprecations are FutureWarnings).
 """
@@ -17,8 +17,9 @@ import ast
 import re
 import subprocess
 from functools import lru_cache
-from typing import List, Set
+from typing import Iterator, List, Set
 
+from scope import registry
 from support import ROOT, domain
 
 # the fallback actions send the first two, and /restart the last
@@ -45,6 +46,20 @@ def strings_in_actions() -> Set[str]:
     }
 
 
+def named_in_the_registry() -> Set[str]:
+    def strings(value) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    return {value for value in strings(registry()) if value.startswith("utter_")}
+
+
 def asked_by_a_form() -> Set[str]:
     return {
         f"utter_ask_{slot}"
@@ -58,6 +73,7 @@ def sent_without_a_story(response: str) -> bool:
         response in SENT_BY_RASA
         or response in asked_by_a_form()
         or response in strings_in_actions()
+        or response in named_in_the_registry()
     )
 
 

@@ -1,8 +1,10 @@
 """The glossary, the unsure-fallback and the feedback counter."""
 
+from functools import lru_cache
 from typing import Any, Dict, List
 
 import pytest
+import spacy
 import sqlalchemy
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -10,10 +12,17 @@ from actions import feedback
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.feedback import ActionRecordFeedback, answered_topic
 from actions.glossary import ActionExplainTerm
+from nlp.build_pipeline import PIPELINE_DIR
+from nlp.entities import extract
 from scope import labels
 from support import domain, make_tracker
 
 DOMAIN = domain()
+
+
+@lru_cache(maxsize=1)
+def nlp():
+    return spacy.load(PIPELINE_DIR)
 
 
 async def run(action, tracker):
@@ -36,11 +45,15 @@ async def run(action, tracker):
         ("what's a somatostatin analogue", "utter_term_somatostatin_analog"),
         ("what does radionuclide mean", "utter_term_radionuclide"),
         ("what is meant by active surveillance", "utter_term_active_surveillance"),
+        ("what does PRRT stand for", "utter_term_prrt"),
         ("what does gobbledygook mean", "utter_term_unknown"),
     ],
 )
 async def test_glossary_explains_the_word_asked(text, response):
-    _, messages = await run(ActionExplainTerm(), make_tracker(text=text, intent="ask_term_meaning"))
+    # the entities as nlp/entities.py finds them on the built pipeline
+    entities = extract(nlp()(text))
+    tracker = make_tracker(text=text, intent="ask_term_meaning", entities=entities)
+    _, messages = await run(ActionExplainTerm(), tracker)
     assert [m["response"] for m in messages] == [response]
 
 
@@ -68,10 +81,18 @@ async def test_unsure_offers_readable_topics_and_none_of_these():
     assert len(messages) == 1
     assert messages[0]["response"] == "utter_did_you_mean"
     assert messages[0]["buttons"] == [
-        {"title": "Peptide radionuclide therapy (PRRT)", "payload": "/ask_prrt"},
+        {"title": "Peptide radionuclide therapy", "payload": "/ask_prrt"},
         {"title": "Radiation therapy", "payload": "/ask_radiation_therapy"},
         {"title": "Something else", "payload": "/out_of_scope"},
     ]
+
+
+async def test_unsure_with_a_worrying_word_opens_with_the_safety_line():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_prrt", "confidence": 0.3}]
+    safety = [{"entity": "safety", "value": "possible"}]
+    tracker = make_tracker(intent="nlu_fallback", intent_ranking=ranking, entities=safety)
+    _, messages = await run(ActionDefaultAskAffirmation(), tracker)
+    assert [m["response"] for m in messages] == ["utter_safety_line", "utter_did_you_mean"]
 
 
 async def test_unsure_with_no_topic_in_view_asks_to_rephrase():
@@ -108,6 +129,12 @@ def test_the_topic_is_the_answer_before_the_feedback_question():
     in_form = ANSWER_THEN_QUESTION[:4] + [action("treatment_factors_form"), action("action_listen")]
     assert answered_topic(in_form) == "utter_prrt"
     assert answered_topic([action("action_listen")]) is None
+
+
+def test_an_answer_in_parts_counts_for_the_topic_it_answered():
+    in_parts = [action("action_answer"), action("utter_ask_helpful"), action("action_listen")]
+    assert answered_topic(in_parts, "prrt") == "utter_prrt"
+    assert answered_topic(in_parts, None) is None
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """Where does it say that? Every quoted passage is the page's, word for word, and every answer
 with medical content has one; action_show_source quotes the last answer's."""
 
+import asyncio
+import re
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
+from test_factors import ALL_COMBINATIONS, combination_id, explanation
 
-from actions import sources
 from actions.sources import ActionShowSource, page_sources, response_passages, sentences
 from support import PAGE as SOURCE_PAGE
 from support import domain, make_tracker
@@ -45,6 +48,13 @@ NO_PAGE_CONTENT = {
     "utter_walkthrough_stopped",
     "utter_factor_marked_not_sure",
     "utter_refine_unclear",
+    "utter_offer_walkthrough",
+    "utter_answer_not_placed",
+    "utter_symptoms_not_an_answer",
+    "utter_safety_line",
+    "utter_personal_advice_general",
+    "utter_page_silent",
+    "utter_procedure_closest",
     "utter_technical_problem",
     "utter_message_too_long",
     "utter_restart",
@@ -74,8 +84,12 @@ def test_each_answer_quotes_whole_sentences_verbatim(response):
         assert line in MAP["lines"], f"{response} cites line {line}, which is not stored"
         assert numbers and all(1 <= n <= len(sentences(MAP["lines"][line])) for n in numbers)
     for passage in response_passages(response):
-        assert passage.quote in PAGE
-        assert passage.heading in MAP["headings"].values()
+        at = PAGE.index(passage.quote)
+        # the heading it is quoted under is the last heading above it on the page
+        heading = str(passage.heading)
+        heading_at = PAGE.rindex(f"\n{heading}\n", 0, at)
+        between = PAGE[heading_at + len(heading) + 2 : at]
+        assert not any(f"\n{h}\n" in f"\n{between}" for h in MAP["headings"].values())
 
 
 @pytest.mark.parametrize("response", HOSPITAL_PAGE)
@@ -125,13 +139,14 @@ async def test_prrt_then_where_does_it_say_that():
     messages = await show_source(
         [user("ask_prrt"), bot("utter_prrt"), bot("utter_ask_helpful"), user("ask_source")]
     )
-    passage, definition, link = messages
+    passage, *definitions, link = messages
     assert passage["response"] == "utter_source_passage"
     assert passage["heading"] == "Peptide radionuclide therapy"
     for sentence in sentences(PAGE_LINES[29]):
         assert sentence in passage["quote"]
-    assert definition["response"] == "utter_source_not_from_page"
-    assert "IV" in definition["definition"]
+    assert {m["response"] for m in definitions} == {"utter_source_not_from_page"}
+    said = " ".join(m["definition"] for m in definitions)
+    assert "IV" in said and "peptide receptor radionuclide therapy" in said
     assert link == {**link, "response": "utter_source_link", "page_url": MAP["page"]["url"]}
 
 
@@ -169,7 +184,7 @@ async def test_a_named_drug_says_its_class_is_not_from_the_page():
     definitions = [
         m["definition"] for m in messages if m["response"] == "utter_source_not_from_page"
     ]
-    assert definitions == [MAP["definitions"]["named_drug"]]
+    assert definitions == [MAP["definitions"]["named_drug"]["meaning"]]
     quotes = [m["quote"] for m in messages if m["response"] == "utter_source_passage"]
     assert "Somostatin analogs are drugs" in quotes[0]
 
@@ -185,11 +200,111 @@ async def test_a_hospital_answer_quotes_the_hospitals_page():
     assert messages[-1]["page_url"] == SLOTS["source_page_url"]
 
 
-async def test_the_walk_through_explanation_quotes_the_lines_its_rows_cite(monkeypatch):
-    monkeypatch.setattr(sources, "explanation_lines", lambda tracker: [34, 10, 99])
-    messages = await show_source(
-        [user("explore_options"), bot("utter_fit_summary"), bot("utter_fit_liver")]
-    )
-    passages = [m for m in messages if m["response"] == "utter_source_passage"]
-    assert [m["heading"] for m in passages] == ["Liver-directed therapies", "NET treatment plans"]
-    assert passages[0]["quote"] == f"\u201c{PAGE_LINES[33]}\u201d"
+# What the explanation says, and the page line that says it: written out here, not taken
+# from the table that chooses the statements.
+SAID_ON_LINE = {
+    "may cure": 10,
+    "in some cases": 11,
+    "vast majority": 12,
+    "removing part of the tumor": 12,
+    "slow or stop": 13,
+    "especially so": 19,
+    "essentially identical": 20,
+    "surgery options depend": 20,
+    "chemo, targeted therapy": 24,
+    "somatostatin analogs": 32,
+    "liver-directed": 34,
+    "active surveillance": 17,
+}
+
+
+@pytest.mark.parametrize("factors", ALL_COMBINATIONS, ids=combination_id)
+def test_the_explanation_source_quotes_exactly_the_lines_it_restated(factors):
+    said = explanation(factors)
+    events = [
+        user("explore_options"),
+        bot("utter_fit_in_short"),
+        bot("utter_fit_details"),
+        bot("utter_fit_questions"),
+        bot("utter_fit_closing"),
+        bot("utter_ask_helpful"),
+        user("ask_source"),
+    ]
+    messages = asyncio.run(show_source(events, slots=factors))
+    quoted = " ".join(m["quote"] for m in messages if "quote" in m)
+    quoted_lines = {
+        n
+        for n, line in enumerate(PAGE_LINES, 1)
+        if line.strip() and n not in MAP["headings"] and line in quoted
+    }
+    restated = {line for phrase, line in SAID_ON_LINE.items() if phrase in said}
+    # every line whose words the explanation used is quoted, and no line it did not use
+    assert restated <= quoted_lines, sorted(restated - quoted_lines)
+    unused = quoted_lines - restated - {22, 28, 30}  # the other treatments: one statement, 4 lines
+    assert not unused, sorted(unused)
+
+
+# ------------------------------------------------------------------ no statement of our own
+# A sentence of an answer restates its page passage when at least half of its words are the
+# passage's (crude stems, stop words left out). Those that do not are either about the page or
+# the care team (META), or give one of the answer's listed definitions (`defined_in`): nothing
+# else may be said.
+STOP_WORDS = set(
+    "a an the and or but of to in on for with by at from as is are was be been it its this that "
+    "these those they them their there then than so can may might will would could should do "
+    "does did not no if when where which who what how all any some most more each other also "
+    "only just very into out up about before after because while through".split()
+)
+META = re.compile(
+    r"^(the (treatment )?page (doesn't|does not|says|also|describes|calls)|your care team"
+    r"|only the care team|it is often called)",
+    re.IGNORECASE,
+)
+
+
+def stems(text: str) -> list:
+    found = []
+    for word in re.findall(r"[a-z][a-z'-]*", text.lower()):
+        if word in STOP_WORDS:
+            continue
+        for suffix in ("ing", "ies", "es", "ed", "s", "ly"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+        found.append(word)
+    return found
+
+
+def own_statements(response: str, cited: str) -> list:
+    page_words = set(stems(cited + " " + " ".join(MAP["headings"].values())))
+    defined = {
+        stem
+        for word in MAP["defined_in"].get(response, [])
+        for stem in stems(" ".join(MAP["definitions"][word]["words"]))
+    }
+    text = RESPONSES[response][0]["text"].split("\nRead more")[0]
+    own = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        words = stems(sentence)
+        restated = sum(word in page_words for word in words) >= len(words) / 2
+        if words and not restated and not META.match(sentence) and not defined & set(words):
+            own.append(sentence)
+    return own
+
+
+@pytest.mark.parametrize("response", MAP["sources"])
+def test_every_sentence_of_an_answer_is_the_pages_or_listed(response):
+    cited = " ".join(passage.quote for passage in response_passages(response))
+    assert not own_statements(response, cited)
+
+
+def test_a_sentence_of_our_own_is_caught():
+    # a made-up claim and a made-up definition in an answer that cites the PRRT passage
+    cited = PAGE_LINES[29]
+    RESPONSES["utter_made_up"] = [{"text": "Most people feel fine within a week of treatment."}]
+    try:
+        assert own_statements("utter_made_up", cited) == [
+            "Most people feel fine within a week of treatment."
+        ]
+    finally:
+        del RESPONSES["utter_made_up"]

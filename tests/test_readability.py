@@ -24,6 +24,10 @@ FILL_INS = {
     "definition": "a catheter is a thin tube that bends",
     "page_url": "https://example.org/page.html",
     "questions": "- Could a somatostatin analog help?",
+    # the explanation's opening as people read it; its other statements are graded on their own
+    "short": next(iter(DOMAIN["responses"]["utter_fit_removal_unknown"]))["text"],
+    "details": "",
+    "question": "how often peptide radionuclide therapy is given",
     **{f"{slot}_label": next(iter(labels.values())) for slot, labels in FACTOR_LABELS.items()},
 }
 # Responses that cannot read lower because they must name several of the page's long terms.

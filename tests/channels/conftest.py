@@ -6,71 +6,22 @@ every call to a JSON-lines file the tests read. Conversations go to a throwaway 
 """
 
 import json
-import os
-import socket
 import sqlite3
 import subprocess
 import time
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, List
 
 import pytest
 import requests
 
+from processes import VENV_BIN, base_env, free_port, start, start_action_server, stop, wait_for
+
 # Not `from conftest import ROOT`: pytest imports this file under the module name "conftest" too.
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
 SLACK_TEST_TOKEN = "xoxb-test-token"
 SLACK_TEST_SECRET = "test-signing-secret"
-STARTUP_TIMEOUT = 240
 REPLY_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} not up after {STARTUP_TIMEOUT}s:\n{log.read_text()[-3000:]}")
-
-
-def start(
-    command: Sequence[str], env: Dict[str, str], log: Path, append: bool = False
-) -> subprocess.Popen:
-    return subprocess.Popen(
-        list(command),
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("a" if append else "w"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def stop(*processes: subprocess.Popen) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def base_env(**overrides: str) -> Dict[str, str]:
-    return dict(os.environ, RASA_TELEMETRY_ENABLED="false", **overrides)
 
 
 class Servers:
@@ -173,12 +124,7 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
     action_log, rasa_log = work / "actions.log", work / "rasa.log"
 
     def start_actions() -> subprocess.Popen:
-        return start(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],
-            env,
-            action_log,
-            append=True,
-        )
+        return start_action_server(action_port, env, action_log)
 
     servers = Servers(
         f"http://127.0.0.1:{rasa_port}",

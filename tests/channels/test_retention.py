@@ -23,7 +23,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 import retention
-from support import ROOT, free_port
+from processes import free_port
+from support import ROOT
 
 DAY = 24 * 60 * 60
 NOW = time.time()

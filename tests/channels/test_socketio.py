@@ -16,6 +16,8 @@ from typing import Any, Callable, Dict, List
 import pytest
 import socketio
 
+from support import CHEMOTHERAPY
+
 REPLY_TIMEOUT = 90  # the first reply after start-up can take ~10 s on a 2-core machine
 
 
@@ -98,9 +100,7 @@ async def test_session_request_then_message_gets_replies(servers):
         )
 
         await client.say("what is chemotherapy", session_id)
-        answer = await client.wait_for(
-            text_starts("Chemotherapy works by killing fast-growing cells")
-        )
+        answer = await client.wait_for(text_starts(CHEMOTHERAPY))
         assert "Targeted therapy" in [button["title"] for button in answer["quick_replies"]]
         helpful = await client.wait_for(text_starts("Was this helpful?"))
         assert {"Yes", "No"} <= {button["title"] for button in helpful["quick_replies"]}
@@ -126,7 +126,7 @@ async def test_reconnecting_with_the_same_session_id_keeps_the_conversation(serv
     try:
         assert await second.connect(servers.rasa_url, session_id) == session_id
         await second.say("what is chemotherapy", session_id)
-        await second.wait_for(text_starts("Chemotherapy works by killing fast-growing cells"))
+        await second.wait_for(text_starts(CHEMOTHERAPY))
     finally:
         await second.close()
 

@@ -38,12 +38,12 @@ def test_all_three_factors_in_the_first_message_are_explained_in_the_first_reply
     )
     for question in ("utter_ask_tumor_site", "utter_ask_hormone_status", "utter_ask_tumor_spread"):
         assert opening(question) not in said
-    assert "digestive" in said and "spread to the liver" in said
-    # the page's words for this situation (lines 10-13, 32, 34), removal not yet known
+    assert said.index(opening("utter_fit_in_short")) < said.index(opening("utter_fit_closing"))
+    assert "the gut (GI tract)" in said and "has spread to the liver" in said
+    # the page's words for this situation, removal not yet known
     assert "Liver-directed therapies" in said
-    assert "may cure" in said and "remove part of it" in said
-    assert "more recent studies show" in said.lower()
-    assert opening("utter_fit_refine") in said and opening("utter_fit_closing") in said
+    assert "in some cases, removing the tumor and the places it spread to can cure it" in said
+    assert "first used for NETs that make hormones, like this one" in said
 
 
 def test_one_factor_per_turn_is_explained_right_after_the_third_answer(chat):
@@ -51,7 +51,7 @@ def test_one_factor_per_turn_is_explained_right_after_the_third_answer(chat):
     assert opening("utter_ask_hormone_status") in chat.say("pancreas, they think")
     assert opening("utter_ask_tumor_spread") in chat.say("we really don't know that")
     said = chat.say('/inform{"tumor_spread":"not_spread"}')
-    assert "the pancreas" in said and "not sure" in said
+    assert "the pancreas" in said and "may or may not make hormones" in said
     assert "Liver-directed" not in said
     assert opening("utter_fit_hormones_not_sure") in said
 
@@ -113,4 +113,4 @@ def test_a_correction_after_the_explanation_explains_again(chat):
     assert "the pancreas" in said
     said = chat.say("sorry, I was wrong, it started in her lung")
     assert "started in the lung" in said
-    assert opening("utter_fit_common_site") in said
+    assert opening("utter_fit_site") in said

@@ -24,7 +24,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from support import REPORT, ROOT, domain
+from support import CHEMOTHERAPY, GREETING, REPORT, ROOT, domain
 
 WEB = ROOT / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
@@ -41,8 +41,6 @@ CHROMIUM_FLAGS = [
 # Generous: the first reply after the server starts can take ~10 s on a 2-core machine.
 REPLY_TIMEOUT_MS = 90_000
 
-GREETING = "Hi! I explain general information about treatment for neuroendocrine tumors (NETs)"
-CHEMOTHERAPY = "Chemotherapy works by killing fast-growing cells"
 HELPFUL = "Was this helpful?"
 # the first sentence of the targeted therapy answer
 TARGETED = domain()["responses"]["utter_targeted_therapy"][0]["text"].split(".")[0]

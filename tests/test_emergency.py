@@ -1,0 +1,159 @@
+"""Emergencies (nlp/emergency.py and the lexicon router's first rule), on the project's pipeline.
+
+A clear emergency now is `emergency`, first and alone, whatever the classifier read. A worrying
+word that is over, supposed, asked about as a side effect or a figure of speech keeps what the
+message asks and adds the safety line. The messages are written for this test; the sealed and
+development sets measure the whole NLU on messages written by others.
+"""
+
+import pytest
+import spacy
+
+from nlp.build_pipeline import PIPELINE_DIR
+from nlp.emergency import Level, assess
+from nlp.lexicon_router import decide
+
+NLP = spacy.load(PIPELINE_DIR)
+
+
+def route(text: str, intent: str, ranking=()):
+    """(intent, safety line) as the lexicon router decides them."""
+    return decide(NLP(text), intent, list(ranking))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick one about lanreotide, also his throat is swelling up while he flushes",
+        "three days after the embolization she has a temp of 103.5 and the shakes",
+        "temperature 39.8 since the procedure",
+        "my grandma's lips look blue and she is gasping",
+        "he is coughing up bright red blood",
+        "the pain in his belly is unbearable",
+        "her face is drooping on one side",
+        "i don't want to be alive anymore",
+        "he says everyone would be better off without me",
+        "she can't breathe properly and is scared",
+        # a vital sign far out of range, many pills at once, signs of bleeding inside
+        "his pulse is 175 and he is dizzy",
+        "blood sugar 38 and she is sweating",
+        "i swallowed 30 of my sleeping pills",
+        "he has taken a whole month's worth of his tablets tonight",
+        "found dad beside an empty bottle of his sleeping tablets",
+        "honestly i would rather just die than go through more chemo",
+        "i started giving away my stuff to my nieces this week",
+        "his stool has been black since last night",
+        "out of nowhere my mom has no idea where she is",
+        "since lunch he's confused, seeing people in the room, what is prrt by the way",
+        # a history, and something happening now
+        "he had a stroke last year and now his face is drooping again",
+        "she passed out two years ago and this morning she passed out again",
+        # signs with the words spaCy splits ("wont" -> "wo" "nt"), and a crisis told with a past
+        "grandpa is sweaty and wont wake up properly",
+        "the drain site keeps bleeding and we cant stop it",
+        "we got the diagnosis a month ago and now i keep planning how to end it all",
+        "my wife had her embolisation four days ago and she's shaking and burning up",
+    ],
+)
+def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text):
+    assert assess(NLP(text)) == Level.PRESENT
+    assert route(text, "ask_liver_directed_therapy") == ("emergency", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can surgery help with pain from the tumor",
+        "no chest pain, just tired all the time",
+        "does chemo make you lose your hair",
+        "is a temperature check part of the follow up",
+        "the scan of his chest was clear",
+        "i'm not suicidal, just sad about all this",
+        "i am not going to hurt myself, i just need someone to talk to",
+        "i'm dying to know if the trial is open",
+        "he took 2 tylenol for the headache",
+        "her resting heart rate is 70",
+        # words that sound like signs
+        "i cant remember what the oncologist told us",
+        "the tumour didnt respond to the first drug, what now",
+    ],
+)
+def test_ordinary_questions_are_not_emergencies(text):
+    assert assess(NLP(text)) == Level.NONE
+    intent, safety_line = route(text, "ask_surgery")
+    assert intent != "emergency" and not safety_line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a history told to explain a situation, an event that is over
+        "he had a stroke last year so they wont do surgery",
+        "she had a heart attack in 2019, can she still get prrt",
+        "he had a seizure years ago, is chemo ok for him",
+        "mum fainted once back in march, they said it was dehydration. what is prrt",
+        "he passed out once as a kid but he's been fine since, what is prrt",
+        # supposed, or asked about as a side effect
+        "what if she gets a high fever after the liver procedure",
+        "is it normal to feel chest tightness on sunitinib?",
+        "could lanreotide make someone feel suicidal?",
+        "can octreotide cause chest pain?",
+        "is trouble breathing a side effect of everolimus",
+    ],
+)
+def test_a_worrying_word_not_happening_now_gets_the_safety_line_and_the_answer(text):
+    assert assess(NLP(text)) == Level.POSSIBLE
+    intent, safety_line = route(text, "ask_surgery")
+    assert intent != "emergency" and safety_line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister works in emergency medicine and asked me what prrt is",
+        "where is the emergency entrance compared to the NET clinic",
+        "we missed the appointment because of a family emergency, how do we rebook",
+    ],
+)
+def test_the_word_emergency_alone_is_never_911_alone(text):
+    assert assess(NLP(text)) == Level.POSSIBLE
+    intent, safety_line = route(text, "request_appointment")
+    assert intent != "emergency" and safety_line
+
+
+def test_something_happening_now_outweighs_the_past():
+    text = "he fainted last month and now he's not waking up"
+    assert route(text, "ask_prrt") == ("emergency", False)
+
+
+def test_not_an_emergency_takes_back_the_word_and_the_classifiers_guess():
+    ranking = [{"name": "emergency"}, {"name": "ask_support"}]
+    said = route("this is not an emergency, i just feel low", "emergency", ranking)
+    assert said == ("ask_support", False)
+    assert route("not an emergency but my throat is closing", "ask_support")[0] == "emergency"
+
+
+def test_the_classifiers_emergency_without_evidence_is_one_only_when_it_is_sure():
+    sure = [{"name": "emergency", "confidence": 0.9}, {"name": "ask_support", "confidence": 0.05}]
+    unsure = [{"name": "emergency", "confidence": 0.5}, {"name": "ask_support", "confidence": 0.3}]
+    text = "something is very wrong with my dad tonight"
+    assert route(text, "emergency", sure) == ("emergency", False)
+    # unsure: what it would otherwise be, after the safety line
+    assert route(text, "emergency", unsure) == ("ask_support", True)
+    # sure, but the message holds it back (a figure of speech): the safety line, not 911 alone
+    assert route("this whole thing is killing me", "emergency", sure) == ("ask_support", True)
+
+
+def test_an_unsure_reading_that_ranks_emergency_gets_the_safety_line():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.4},
+        {"name": "ask_surgery", "confidence": 0.3},
+        {"name": "emergency", "confidence": 0.25},
+    ]
+    assert route("he is really not himself tonight", "nlu_fallback", ranking) == (None, True)
+    low = [
+        dict(guess, confidence=0.05) if guess["name"] == "emergency" else guess for guess in ranking
+    ]
+    assert route("he is really not himself tonight", "nlu_fallback", low) == (None, False)
+    # a sure reading of something else stands
+    assert route("he is really not himself tonight", "ask_support", ranking) == (None, False)
