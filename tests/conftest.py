@@ -1,11 +1,13 @@
 """Shared fixtures. The model is trained once per session (by `make test`, or here if missing)."""
 
 import asyncio
+import logging
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+import structlog
 
 from conversations import Talker
 from processes import base_env, free_port, start_action_server, stop, wait_for
@@ -13,6 +15,10 @@ from support import MODEL, REPORT, RESULTS, ROOT
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Rasa logs every parsed message through structlog, which prints everything until configured
+# (the CLI does it, the Agent does not). Warnings only: no test message reaches the output, and
+# a failing test's captured output can never show a sealed message.
+structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

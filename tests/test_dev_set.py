@@ -4,7 +4,8 @@ tests/dev/ holds messages by writers who never saw data/ (holdout.yml and emerge
 gated held-out sets of earlier rounds; pool.yml, their never-read pool until it was read;
 singles.yml, walkthroughs.yml and followups.yml, written for the conversation work, and a
 second round after the sealed set's first scoring: singles_round2.yml, worrying_round2.yml
-(emergencies and worrying non-emergencies) and the r2- conversations). Every
+(emergencies and worrying non-emergencies) and the r2- conversations; and retired_*.yml, the
+first sealed set, retired when some of its messages were read, scored as it was). Every
 figure and every miss is written to results/ for reading. The gates stop regressions on the
 long-gated part (holdout and emergencies); the sealed set (tests/test_sealed.py) is the
 estimate of how new people are understood.
@@ -13,7 +14,8 @@ estimate of how new people are understood.
 import difflib
 import re
 from collections import Counter
-from typing import List, Tuple
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from scoring import (
@@ -35,9 +37,14 @@ from support import REPORT, ROOT, domain
 
 DEV = ROOT / "tests" / "dev"
 GATED = (DEV / "holdout.yml", DEV / "emergencies.yml")
+RETIRED = ("singles_a", "singles_b", "tricky", "emergencies")
 MORE = tuple(
-    DEV / name for name in ("pool.yml", "singles.yml", "singles_round2.yml", "worrying_round2.yml")
+    DEV / name
+    for name in ("pool.yml", "singles.yml", "singles_round2.yml", "worrying_round2.yml")
+    + tuple(f"retired_{name}.yml" for name in RETIRED)
 )
+WALKTHROUGHS = (DEV / "walkthroughs.yml", DEV / "retired_walkthroughs.yml")
+FOLLOW_UPS = (DEV / "followups.yml", DEV / "retired_followups.yml")
 TRAINING = ROOT / "data" / "nlu"
 
 MIN_ACCURACY = 0.95
@@ -136,20 +143,26 @@ def test_the_rest_of_the_development_set_is_printed(agent, event_loop, results_d
     assert readings and all(r.got != NOT_UNDERSTOOD or r.want for r in readings)
 
 
+def _conversations(paths: Tuple[Path, ...]) -> Iterator[Tuple[Path, Dict[str, Any]]]:
+    return ((path, conversation) for path in paths for conversation in load(path))
+
+
 def test_development_conversations_are_printed(talker, results_dir):
     walks, follows, turns = Rate(), Rate(), Rate()
     log: List[str] = []
-    for conversation in load(DEV / "walkthroughs.yml"):
+    for path, conversation in _conversations(WALKTHROUGHS):
         said = talker.conversation(conversation["turns"])
         ok = walkthrough_ended_right(conversation["expect"], said)
         walks.add(ok)
         if not ok:
-            log += [f"walk-through {conversation['id']} expected {conversation['expect']}"]
+            log += [
+                f"walk-through {path.stem} {conversation['id']} expected {conversation['expect']}"
+            ]
             log += [
                 f"    {t!r}\n      -> {s.responses} {s.slots}"
                 for t, s in zip(conversation["turns"], said, strict=True)
             ]
-    for conversation in load(DEV / "followups.yml"):
+    for path, conversation in _conversations(FOLLOW_UPS):
         said = talker.conversation([turn["text"] for turn in conversation["turns"]])
         results: List[Tuple[bool, str]] = []
         for turn, reply in list(zip(conversation["turns"], said, strict=True))[1:]:
@@ -159,7 +172,8 @@ def test_development_conversations_are_printed(talker, results_dir):
             results.append((ok, turn["text"]))
             if not ok:
                 log.append(
-                    f"follow-up {conversation['id']} {turn['text']!r} expected {turn['expect']}"
+                    f"follow-up {path.stem} {conversation['id']} {turn['text']!r} "
+                    f"expected {turn['expect']}"
                     f"\n      -> {reply.responses} topic={reply.topic}"
                 )
         follows.add(all(ok for ok, _ in results))
