@@ -28,6 +28,7 @@ MAX_MISSES = 2
 # that fit up to this many in all (actions.factors.questions_for orders them).
 MAX_QUESTIONS = 2
 SAFETY = "safety"
+CORRECTION = "correction"
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[str]:
@@ -36,6 +37,17 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
         for e in tracker.latest_message.get("entities") or []
         if e.get("entity") == entity
     ]
+
+
+def value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest message (the form's tracker already holds the new one)."""
+    seen_message = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_message = True
+        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 class ValidateTreatmentFactorsForm(FormValidationAction):
@@ -50,7 +62,9 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
         if canonical is not None:
             return {slot: canonical, MISSES_SLOT: 0}
         others = [
-            other for other in FACTOR_SLOTS if other != slot and entity_values(tracker, other)
+            other
+            for other in FACTOR_SLOTS + REFINEMENT_SLOTS
+            if other != slot and entity_values(tracker, other)
         ]
         if not asked or others:
             # an answer to another question (a correction) leaves this one as it was, and the
@@ -69,7 +83,21 @@ class ValidateTreatmentFactorsForm(FormValidationAction):
         return {slot: None, MISSES_SLOT: misses}
 
     def validate_tumor_site(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
+        asking_spread = tracker.get_slot("requested_slot") == "tumor_spread"
+        if asking_spread and not entity_values(tracker, CORRECTION):
+            return self._where_it_is_now(value, tracker)
         return self._validate_factor("tumor_site", value, dispatcher, tracker)
+
+    @staticmethod
+    def _where_it_is_now(value: Any, tracker: Tracker) -> Dict[str, Any]:
+        """Asked whether it has spread, a place is where it is now, not where it started: the
+        same place ("no, only the stomach") is not spread, another one ("in his lungs now") is
+        spread beyond. A spread the message names itself ("liver and lungs") stands."""
+        started = value_before_this_message(tracker, "tumor_site")
+        if entity_values(tracker, "tumor_spread"):
+            return {"tumor_site": started}
+        spread = "not_spread" if canonical_value("tumor_site", value) == started else "elsewhere"
+        return {"tumor_site": started, "tumor_spread": spread, MISSES_SLOT: 0}
 
     def validate_hormone_status(self, value, dispatcher, tracker, domain) -> Dict[str, Any]:
         return self._validate_factor("hormone_status", value, dispatcher, tracker)

@@ -23,6 +23,8 @@ PATTERNS_FILE = HERE / "entity_patterns.yml"
 EMERGENCY_FILE = HERE / "emergency.yml"
 REGISTRY_FILE = HERE.parent / "scope" / "registry.yml"
 PIPELINE_DIR = HERE / "net_pipeline"
+# the section of entity_patterns.yml that holds regular expressions for nlp/entities.py, not phrases
+SENTENCE_RULES = "refinement_sentences"
 
 # (label, value, phrase)
 Pattern = Tuple[str, str, str]
@@ -57,7 +59,7 @@ def load_patterns() -> List[Pattern]:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
 
     return [
-        *_table(read(PATTERNS_FILE)),
+        *_table({k: v for k, v in read(PATTERNS_FILE).items() if k != SENTENCE_RULES}),
         *_table({"emergency": read(EMERGENCY_FILE)["phrases"]}),
         *registry_patterns(read(REGISTRY_FILE)),
     ]

@@ -13,6 +13,7 @@ Anything else is *present*: the 911/988 reply, first and alone. A message that s
 an emergency takes back the bare word "emergency", never a sign.
 """
 
+import difflib
 import re
 from enum import IntEnum
 from functools import cache, lru_cache
@@ -20,6 +21,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Set, Tuple
 
 import yaml
+
+from nlp.typos import add_typo_matches
 
 LEXICON = Path(__file__).with_name("emergency.yml")
 EMERGENCY = "emergency"
@@ -51,31 +54,60 @@ def says(name: str, text: str) -> bool:
 
 
 def _number(text: str) -> float | None:
+    """A number, or a blood pressure's upper one ("60/35")."""
     try:
-        return float(text)
+        return float(text.split("/")[0])
     except ValueError:
         return None
+
+
+# how close a misspelled word must be to a sign's word ("confussed", "tempreture"); a sign
+# needs its second word near, so this can be looser than for phrases (nlp/typos.py)
+SIGN_TYPO = 0.85
+
+
+@lru_cache(maxsize=1)
+def _sign_words() -> Dict[str, List[str]]:
+    """The words of the signs and numbers, by first letter."""
+    table = lexicon()
+    words = {w for first, second in table["signs"] for w in first + second}
+    words |= {w for sign in table["numbers"] for w in sign["words"]}
+    by_letter: Dict[str, List[str]] = {}
+    for word in sorted(w for w in words if w.isalpha()):
+        by_letter.setdefault(word[0], []).append(word)
+    return by_letter
+
+
+@lru_cache(maxsize=4096)
+def _spelled(word: str) -> str:
+    """A sign's word for a misspelling of it; other words as they are."""
+    candidates = _sign_words().get(word[:1], [])
+    if len(word) < 5 or not word.isalpha() or word in candidates:
+        return word
+    close = difflib.get_close_matches(word, candidates, 1, SIGN_TYPO)
+    return close[0] if close else word
 
 
 def _in_range(number: float, ranges: List[List[float]]) -> bool:
     return any(low <= number <= high for low, high in ranges)
 
 
-def _taken_back(words: List[str], i: int, phrase: bool = False) -> bool:
-    """'no chest pain', 'not suicidal', 'not going to hurt myself'."""
+def _taken_back(words: List[str], i: int, phrase: bool = False, crisis: bool = False) -> bool:
+    """'no chest pain', 'not suicidal', 'not going to hurt myself', 'won't hurt herself'."""
     table = lexicon()
     before = words[max(0, i - 3) : i]
     if not before:
         return False
     denials = set(table["not_before"]) | (set(table["not_before_phrase"]) if phrase else set())
-    return before[-1] in denials or (phrase and before in table["not_going_to"])
+    promised = crisis and before[-2:] in table["not_before_crisis"]
+    return before[-1] in denials or (phrase and before in table["not_going_to"]) or promised
 
 
 def _sign_positions(doc: Any) -> Iterator[int]:
     """Token positions where a sign or an out-of-range number is."""
     table = lexicon()
     window = table["window"]
-    words = [token.lower_ for token in doc]
+    words = [_spelled(token.lower_) for token in doc]
     numbers = [_number(token.text) for token in doc]
     for i, word in enumerate(words):
         if _taken_back(words, i):
@@ -100,7 +132,8 @@ def _phrase_positions(doc: Any, negated: bool) -> Iterator[Tuple[int, str]]:
     words = [token.lower_ for token in doc]
     after = lexicon()["figures_of_speech"]["after"]
     for ent in doc.ents:
-        if ent.label_ != EMERGENCY or _taken_back(words, ent.start, phrase=True):
+        crisis = ent.ent_id_ == CRISIS
+        if ent.label_ != EMERGENCY or _taken_back(words, ent.start, phrase=True, crisis=crisis):
             continue
         if ent.end < len(doc) and after.get(words[ent.end - 1]) == words[ent.end]:
             continue  # "dying to know"
@@ -122,41 +155,55 @@ def clause(doc: Any, i: int) -> str:
     return doc[start : end + 1].text
 
 
+def happening_now(text: str) -> bool:
+    """Whether the text says something is happening now ("he's fine now" does not)."""
+    return says("now", _pattern("recovered").sub(" ", text.lower()))
+
+
 def held_back(text: str) -> bool:
-    """Worrying words that the text itself holds back: an event that is over, a supposition,
-    a question whether something is a side effect, or a figure of speech."""
+    """Worrying words that the text itself holds back: an event that is past or over, a
+    supposition, a question whether something is a side effect, or a figure of speech."""
     lower = text.lower()
-    if figure_of_speech(lower):
+    if figure_of_speech(lower) or says("hypothetical", lower):
         return True
-    if (says("past", lower) and not says("now", lower)) or says("hypothetical", lower):
+    if (says("past", lower) or says("recovered", lower)) and not happening_now(lower):
         return True
     asked = "?" in text or lower.startswith(QUESTION_STARTS)
-    return asked and says("side_effect_question", lower)
+    return asked and says("side_effect_question", lower) and not happening_now(lower)
 
 
 def figure_of_speech(text: str) -> bool:
-    return any(phrase in text.lower() for phrase in lexicon()["figures_of_speech"]["phrases"])
+    figures = lexicon()["figures_of_speech"]
+    lower = text.lower()
+    if re.search(figures["not_when"], lower):
+        return False
+    return any(phrase in lower for phrase in figures["phrases"])
 
 
 def _only_possible(doc: Any, i: int, kind: str) -> bool:
     """Whether one piece of evidence is held back by the words around it. The bare word
     "emergency" is never enough alone. Thoughts of suicide are held back only by a figure of
-    speech, a question whether a drug can cause them, or someone saying they are safe now: a
-    crisis told in the past tense may be here now."""
+    speech, a question whether a drug can cause them, someone saying they are safe now, or
+    their own clause placing them years back: a crisis told in the past tense may be here now."""
     if kind == WORD_ONLY:
         return True
     sentence = doc[i].sent.text
+    its_clause = clause(doc, i)
     asked_as_side_effect = ("?" in sentence or sentence.lower().startswith(QUESTION_STARTS)) and (
-        says("side_effect_question", sentence)
+        says("side_effect_question", sentence) and not happening_now(sentence)
     )
     if kind == CRISIS:
         over = says("crisis_over", doc.text)
-        return figure_of_speech(sentence) or asked_as_side_effect or over
-    return held_back(clause(doc, i)) or asked_as_side_effect
+        long_ago = says("long_ago", its_clause) and not happening_now(its_clause)
+        return figure_of_speech(sentence) or asked_as_side_effect or over or long_ago
+    # "he fainted last week, he's fine now": over, unless its own clause says it is now
+    over = says("recovered", doc.text) and not happening_now(its_clause)
+    return held_back(its_clause) or asked_as_side_effect or over
 
 
 def assess(doc: Any) -> Level:
     """How sure the lexicon is that a parsed message describes an emergency now."""
+    add_typo_matches(doc)
     negated = says("not_an_emergency", doc.text)
     evidence = list(_phrase_positions(doc, negated))
     evidence += [(i, SIGN) for i in _sign_positions(doc)]

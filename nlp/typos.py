@@ -1,7 +1,8 @@
 """Words of the lexicon written with a typo ("small intestin", "it spred to my livr").
 
 The entity ruler matches exact words. For the labels where a missed word costs a question asked
-again (the walk-through's factors) or an answer about the wrong thing (topics, drugs), a word
+again (the walk-through's factors), an answer about the wrong thing (topics, drugs) or a missed
+emergency ("he fanted twice"), a word
 or pair of words that no ruler match covers is compared with the lexicon's one- and two-word
 phrases, and a close one (difflib ratio FUZZY or more) becomes a match of that phrase. Short
 words are left alone: "yse" is too close to too much.
@@ -16,9 +17,17 @@ from spacy.util import filter_spans
 
 from nlp.build_pipeline import load_patterns
 
-FUZZY = 0.85
+# How close a word must be to a lexicon phrase, by label. Emergency phrases need a closer match:
+# at 0.85 "cooking" would be "choking" and "breeding" "bleeding".
+FUZZY = {
+    "tumor_site": 0.85,
+    "tumor_spread": 0.85,
+    "hormone_status": 0.85,
+    "topic": 0.85,
+    "drug": 0.85,
+    "emergency": 0.88,
+}
 MIN_LETTERS = 4
-LABELS = ("tumor_site", "tumor_spread", "hormone_status", "topic", "drug")
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +38,7 @@ def phrases() -> Dict[Tuple[int, str], Dict[str, Tuple[str, str]]]:
     table: Dict[Tuple[int, str], Dict[str, Tuple[str, str]]] = {}
     for label, value, phrase in load_patterns():
         words = phrase.lower().split()
-        if label in LABELS and len(words) <= 2 and all(w.isalpha() for w in words):
+        if label in FUZZY and len(words) <= 2 and all(w.isalpha() for w in words):
             table.setdefault((len(words), phrase[0].lower()), {})[" ".join(words)] = (label, value)
     return table
 
@@ -55,8 +64,12 @@ def add_typo_matches(doc: Any) -> None:
             if words in table:
                 continue  # spelled right: the ruler's to match, or not a word of this label
             near = [phrase for phrase in table if abs(len(phrase) - len(words)) <= 2]
-            close = difflib.get_close_matches(words, near, 1, FUZZY)
-            if close:
+            close = difflib.get_close_matches(words, near, 1, min(FUZZY.values()))
+            if (
+                close
+                and difflib.SequenceMatcher(None, words, close[0]).ratio()
+                >= FUZZY[table[close[0]][0]]
+            ):
                 label, value = table[close[0]]
                 added.append(Span(doc, start, start + size, label=label, span_id=value))
     if added:

@@ -77,3 +77,8 @@ def domain() -> Dict[str, Any]:
 
 
 CHEMOTHERAPY = domain()["responses"]["utter_chemotherapy"][0]["text"].split(".")[0]
+
+
+def entity_names() -> set:
+    """The domain's entities (an entity with roles is a mapping of its name to them)."""
+    return {next(iter(e)) if isinstance(e, dict) else e for e in domain()["entities"]}

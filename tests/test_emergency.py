@@ -53,6 +53,20 @@ def route(text: str, intent: str, ranking=()):
         "the drain site keeps bleeding and we cant stop it",
         "we got the diagnosis a month ago and now i keep planning how to end it all",
         "my wife had her embolisation four days ago and she's shaking and burning up",
+        # misspelled signs and phrases
+        "grandad fanted three times in the past hour",
+        "my wife is very confussed and does not know her own name",
+        "his tempreture is 40.5 after the lutathera",
+        "i want to kil myself tonight",
+        # a measurement read out now, in other units or as a pair
+        "oxygen sats are 84 and falling",
+        "bp is 70/40 and she looks grey",
+        "his sugar is 2.1 and he will not answer me",
+        # other words for it
+        "mum is out cold in the kitchen",
+        "he is lying there and not moving",
+        "my brother wants to finish his life",
+        "my chest is killing me, not joking, it's real pain",
     ],
 )
 def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text):
@@ -70,6 +84,7 @@ def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text
         "the scan of his chest was clear",
         "i'm not suicidal, just sad about all this",
         "i am not going to hurt myself, i just need someone to talk to",
+        "she says she won't hurt herself but she is very low, who can she talk to",
         "i'm dying to know if the trial is open",
         "he took 2 tylenol for the headache",
         "her resting heart rate is 70",
@@ -99,6 +114,12 @@ def test_ordinary_questions_are_not_emergencies(text):
         "could lanreotide make someone feel suicidal?",
         "can octreotide cause chest pain?",
         "is trouble breathing a side effect of everolimus",
+        # over now, asked about as a symptom, nearly, or a reaction to news
+        "dad collapsed at the weekend but he's ok now, is surgery still possible",
+        "grandma fainted once at christmas, what does lanreotide do",
+        "is shortness of breath a symptom of a lung NET?",
+        "i almost fainted when the surgeon said it had spread. what is a liver embolization",
+        "my husband had a seizure in the past, could he have prrt",
     ],
 )
 def test_a_worrying_word_not_happening_now_gets_the_safety_line_and_the_answer(text):
@@ -133,15 +154,19 @@ def test_not_an_emergency_takes_back_the_word_and_the_classifiers_guess():
     assert route("not an emergency but my throat is closing", "ask_support")[0] == "emergency"
 
 
-def test_the_classifiers_emergency_without_evidence_is_one_only_when_it_is_sure():
-    sure = [{"name": "emergency", "confidence": 0.9}, {"name": "ask_support", "confidence": 0.05}]
-    unsure = [{"name": "emergency", "confidence": 0.5}, {"name": "ask_support", "confidence": 0.3}]
+def test_the_classifiers_emergency_without_evidence_is_one_only_when_it_is_sure_and_alone():
+    sure = [{"name": "emergency", "confidence": 0.9}, {"name": "out_of_scope", "confidence": 0.05}]
+    unsure = [{"name": "emergency", "confidence": 0.5}, {"name": "out_of_scope", "confidence": 0.3}]
     text = "something is very wrong with my dad tonight"
     assert route(text, "emergency", sure) == ("emergency", False)
     # unsure: what it would otherwise be, after the safety line
-    assert route(text, "emergency", unsure) == ("ask_support", True)
+    assert route(text, "emergency", unsure) == ("out_of_scope", True)
     # sure, but the message holds it back (a figure of speech): the safety line, not 911 alone
-    assert route("this whole thing is killing me", "emergency", sure) == ("ask_support", True)
+    assert route("this whole thing is killing me", "emergency", sure) == ("out_of_scope", True)
+    # sure, but the message also asks what the assistant answers: the safety line, then that
+    story = "my husband was diagnosed last spring and we are scared. what is PRRT?"
+    asks = [{"name": "emergency", "confidence": 0.95}, {"name": "ask_prrt", "confidence": 0.04}]
+    assert route(story, "emergency", asks) == ("ask_prrt", True)
 
 
 def test_an_unsure_reading_that_ranks_emergency_gets_the_safety_line():

@@ -113,3 +113,16 @@ def test_values_are_ids_and_spans_are_the_words():
     (entity,) = extract(nlp()(text))
     assert entity["value"] == "pancreas"
     assert text[entity["start"] : entity["end"]] == "Pancreas"
+
+
+@pytest.mark.parametrize(
+    "text, corrects",
+    [
+        ("wait no, I mixed them up, his is in the lung", True),
+        ("actually the scan said pancreas", True),
+        ("what does that drug actually do", False),
+        ("wait she just fainted", False),
+    ],
+)
+def test_only_a_message_that_states_a_factor_corrects_one(text, corrects):
+    assert ("correction" in found(text)) is corrects

@@ -6,7 +6,7 @@ import yaml
 
 from nlp.build_pipeline import clashes, load_patterns
 from scope import aspects, not_covered_aspects, registry, topics
-from support import ROOT, domain
+from support import ROOT, domain, entity_names
 
 RESPONSES = domain()["responses"]
 RULES = ROOT / "data" / "rules"
@@ -62,7 +62,7 @@ def test_every_aspect_names_responses_that_exist():
         assert aspect.response or aspect.of_topic or aspect.topic_answer, f"{aspect.id}: no answer"
     assert not_covered_aspects() <= set(aspects())
     # the aspects without words of their own are the walk-through's factors
-    assert {a.id for a in aspects().values() if not a.words} <= set(domain()["entities"])
+    assert {a.id for a in aspects().values() if not a.words} <= entity_names()
 
 
 def test_the_glossary_explains_words_that_exist():
