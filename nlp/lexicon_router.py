@@ -11,7 +11,8 @@ lets them decide, in this order:
    story that ends in a question about PRRT is answered, after the safety line). Otherwise,
    like a worrying word that is over,
    supposed, asked about as a side effect or a figure of speech, the message keeps what it
-   asks and gets the entity `safety` (the reply opens with the safety line). "Not an
+   asks and gets the entity `safety` (the reply opens with the safety line); so does any
+   message the classifier ranks `emergency` at HESITANT_EMERGENCY or more. "Not an
    emergency, just feeling down" is what it asks, with no safety line.
 2. A message that is only a yes or a no ("yep", "not that we know") is `affirm` or `deny`; a
    short one that says it is not known ("they haven't said", "no idea") is `dont_know`; one
@@ -49,7 +50,8 @@ from scope import glossary_words_not_topics, not_covered_aspects, page_topic_int
 EMERGENCY = "emergency"
 # A classifier's `emergency` with no lexicon evidence is taken as one from this confidence on.
 SURE_EMERGENCY = 0.8
-# An unsure reading ("not understood") that still ranks emergency this high gets the safety line.
+# Any other reading that still ranks emergency this high gets the safety line: the classifier
+# is unsure, and a line too many costs less than a missed emergency.
 HESITANT_EMERGENCY = 0.1
 SAFETY = {"entity": "safety", "value": "possible", "extractor": "LexiconRouter"}
 
@@ -149,7 +151,7 @@ def safety_first(
         ):
             return EMERGENCY, False
         return alternative, True
-    hesitant = intent == NOT_UNDERSTOOD and _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY
+    hesitant = _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY
     return None, level == emergency.Level.POSSIBLE or hesitant
 
 

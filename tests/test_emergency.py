@@ -169,7 +169,7 @@ def test_the_classifiers_emergency_without_evidence_is_one_only_when_it_is_sure_
     assert route(story, "emergency", asks) == ("ask_prrt", True)
 
 
-def test_an_unsure_reading_that_ranks_emergency_gets_the_safety_line():
+def test_a_reading_that_still_ranks_emergency_gets_the_safety_line():
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.4},
         {"name": "ask_surgery", "confidence": 0.3},
@@ -180,5 +180,6 @@ def test_an_unsure_reading_that_ranks_emergency_gets_the_safety_line():
         dict(guess, confidence=0.05) if guess["name"] == "emergency" else guess for guess in ranking
     ]
     assert route("he is really not himself tonight", "nlu_fallback", low) == (None, False)
-    # a sure reading of something else stands
-    assert route("he is really not himself tonight", "ask_support", ranking) == (None, False)
+    # whatever the reading: what it asks is answered, after the safety line
+    assert route("he is really not himself tonight", "ask_support", ranking) == (None, True)
+    assert route("he is really not himself tonight", "ask_support", low) == (None, False)
