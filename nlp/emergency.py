@@ -30,6 +30,8 @@ EMERGENCY = "emergency"
 # ("emergency", "urgent"), which a negation takes back; and evidence from a sign or a number
 CRISIS, WORD_ONLY, SIGN = "crisis", "generic", "sign"
 QUESTION_STARTS = ("can ", "could ", "does ", "do ", "is ", "are ", "will ", "would ", "should ")
+# the ruler's labels for a treatment named ("lutathera", "the shots", "chemo")
+TREATMENT_LABELS = ("drug", "topic")
 
 
 class Level(IntEnum):
@@ -53,12 +55,14 @@ def says(name: str, text: str) -> bool:
     return bool(_pattern(name).search(text.lower()))
 
 
+# a number at the start of a token: "38", "39,8", "104.5F", "170bpm", "60/35" (the upper one)
+NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)")
+
+
 def _number(text: str) -> float | None:
-    """A number, or a blood pressure's upper one ("60/35")."""
-    try:
-        return float(text.split("/")[0])
-    except ValueError:
-        return None
+    """A number, with a decimal comma or a unit written on, or a blood pressure's upper one."""
+    match = NUMBER.match(text)
+    return float(match[1].replace(",", ".")) if match else None
 
 
 # how close a misspelled word must be to a sign's word ("confussed", "tempreture"); a sign
@@ -82,7 +86,7 @@ def _sign_words() -> Dict[str, List[str]]:
 def _spelled(word: str) -> str:
     """A sign's word for a misspelling of it; other words as they are."""
     candidates = _sign_words().get(word[:1], [])
-    if len(word) < 5 or not word.isalpha() or word in candidates:
+    if len(word) < 4 or not word.isalpha() or word in candidates:
         return word
     close = difflib.get_close_matches(word, candidates, 1, SIGN_TYPO)
     return close[0] if close else word
@@ -156,8 +160,10 @@ def clause(doc: Any, i: int) -> str:
 
 
 def happening_now(text: str) -> bool:
-    """Whether the text says something is happening now ("he's fine now" does not)."""
-    return says("now", _pattern("recovered").sub(" ", text.lower()))
+    """Whether the text says something is happening now ("he's fine now", "now he's 22" do
+    not)."""
+    told = _pattern("not_now").sub(" ", _pattern("recovered").sub(" ", text.lower()))
+    return says("now", told)
 
 
 def held_back(text: str) -> bool:
@@ -184,18 +190,25 @@ def _only_possible(doc: Any, i: int, kind: str) -> bool:
     """Whether one piece of evidence is held back by the words around it. The bare word
     "emergency" is never enough alone. Thoughts of suicide are held back only by a figure of
     speech, a question whether a drug can cause them, someone saying they are safe now, or
-    their own clause placing them years back: a crisis told in the past tense may be here now."""
+    their own clause placing them years back or supposing them ("if he ever thought about
+    hurting himself"): a crisis told in the past tense may be here now."""
     if kind == WORD_ONLY:
         return True
     sentence = doc[i].sent.text
     its_clause = clause(doc, i)
-    asked_as_side_effect = ("?" in sentence or sentence.lower().startswith(QUESTION_STARTS)) and (
-        says("side_effect_question", sentence) and not happening_now(sentence)
+    asked = "?" in sentence or sentence.lower().startswith(QUESTION_STARTS)
+    # "octreotide seizures?": a question that names a treatment asks about it as a side effect
+    names_treatment = any(ent.label_ in TREATMENT_LABELS for ent in doc[i].sent.ents)
+    asked_as_side_effect = (
+        asked
+        and (says("side_effect_question", sentence) or names_treatment)
+        and not happening_now(sentence)
     )
     if kind == CRISIS:
         over = says("crisis_over", doc.text)
         long_ago = says("long_ago", its_clause) and not happening_now(its_clause)
-        return figure_of_speech(sentence) or asked_as_side_effect or over or long_ago
+        supposed = says("hypothetical", sentence)
+        return figure_of_speech(sentence) or asked_as_side_effect or over or long_ago or supposed
     # "he fainted last week, he's fine now": over, unless its own clause says it is now
     over = says("recovered", doc.text) and not happening_now(its_clause)
     return held_back(its_clause) or asked_as_side_effect or over

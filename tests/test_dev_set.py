@@ -4,7 +4,8 @@ tests/dev/ holds messages by writers who never saw data/ (holdout.yml and emerge
 gated held-out sets of earlier rounds; pool.yml, their never-read pool until it was read;
 singles.yml, walkthroughs.yml and followups.yml, written for the conversation work, and a
 second round after the sealed set's first scoring: singles_round2.yml, worrying_round2.yml
-(emergencies and worrying non-emergencies) and the r2- conversations; and retired_*.yml, the
+(emergencies and worrying non-emergencies) and the r2- conversations; emergencies_round3.yml,
+the cases a keyword list would miss; and retired_*.yml, the
 first sealed set, retired when some of its messages were read, scored as it was). Every
 figure and every miss is written to results/ for reading. The gates stop regressions on the
 long-gated part (holdout and emergencies); the sealed set (tests/test_sealed.py) is the
@@ -40,7 +41,13 @@ GATED = (DEV / "holdout.yml", DEV / "emergencies.yml")
 RETIRED = ("singles_a", "singles_b", "tricky", "emergencies")
 MORE = tuple(
     DEV / name
-    for name in ("pool.yml", "singles.yml", "singles_round2.yml", "worrying_round2.yml")
+    for name in (
+        "pool.yml",
+        "singles.yml",
+        "singles_round2.yml",
+        "worrying_round2.yml",
+        "emergencies_round3.yml",
+    )
     + tuple(f"retired_{name}.yml" for name in RETIRED)
 )
 WALKTHROUGHS = (DEV / "walkthroughs.yml", DEV / "retired_walkthroughs.yml")
