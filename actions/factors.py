@@ -147,9 +147,6 @@ FIT_TABLE: List[Fit] = [
     ),
     # treatments the page describes without naming a situation for them
     Fit({}, "utter_fit_other_treatments", None, (22, 24, 28, 30)),
-    # for everyone: the page's case for an experienced team and its clinical trials
-    Fit({}, None, "utter_question_experience", (7,)),
-    Fit({}, None, "utter_question_trials", (8,)),
 ]
 
 

@@ -105,13 +105,13 @@ MUTATIONS: List[Mutation] = [
     emergency(
         "nothing holds a sign back",
         "nlp/emergency.py",
-        "return held_back(clause(doc, i)) or asked_as_side_effect",
+        "return held_back(its_clause) or asked_as_side_effect or over",
         "return False",
     ),
     emergency(
         "everything holds a sign back",
         "nlp/emergency.py",
-        "return held_back(clause(doc, i)) or asked_as_side_effect",
+        "return held_back(its_clause) or asked_as_side_effect or over",
         "return True",
     ),
     emergency(
@@ -129,8 +129,8 @@ MUTATIONS: List[Mutation] = [
     emergency(
         "'now' does not outweigh the past",
         "nlp/emergency.py",
-        'if (says("past", lower) and not says("now", lower)) or says("hypothetical", lower):',
-        'if says("past", lower) or says("hypothetical", lower):',
+        'if (says("past", lower) or says("recovered", lower)) and not happening_now(lower):',
+        'if says("past", lower) or says("recovered", lower):',
     ),
     emergency("no past", "nlp/emergency.yml", "past: '", "past: 'NEVER MATCHES"),
     emergency(
@@ -145,7 +145,7 @@ MUTATIONS: List[Mutation] = [
     emergency(
         "no figures of speech",
         "nlp/emergency.yml",
-        "  phrases: [giving me a heart attack,",
+        "  phrases: [choking on all these,",
         "  phrases: [NEVER MATCHES,",
     ),
     emergency("no chest signs", "nlp/emergency.yml", "  - [[chest], [", "  - [[NOCHEST], ["),
@@ -158,20 +158,20 @@ MUTATIONS: List[Mutation] = [
     emergency(
         "no stroke signs",
         "nlp/emergency.yml",
-        "  - [[arm, arms, face, side, leg, smile, mouth], [",
+        "  - [[arm, arms, hand, face, side, leg, smile, mouth], [",
         "  - [[NOFACE], [",
     ),
     emergency(
         "no fever numbers",
         "nlp/emergency.yml",
-        "    ranges: [[102, 110], [39, 43]]",
+        "    ranges: [[102, 110], [39, 43], [30, 35.4]]",
         "    ranges: [[1000, 1001]]",
     ),
     emergency(
         "classifier's sure emergency ignored",
         "nlp/lexicon_router.py",
-        "if level == emergency.Level.NONE and sure and not emergency.held_back(doc.text):",
-        "if False:",
+        "            return EMERGENCY, False\n        return alternative, True",
+        "            return alternative, True\n        return alternative, True",
     ),
     emergency(
         "an unsure emergency reading gets no safety line",

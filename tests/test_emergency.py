@@ -73,6 +73,17 @@ def route(text: str, intent: str, ranking=()):
         "i can't get him to keep his eyes open",
         "tonights the night, thanks for everything",
         "she is shaking so hard the whole bed rattles after the TACE",
+        "her temp is really high tonight",
+        # a sign's two words, and nothing else
+        "his chest feels heavy and he is sweating",
+        "her breathing is slow and rattly",
+        "his smile looks crooked all of a sudden",
+        "temp reads 103.6 tonight",
+        # one clause over, another happening
+        "she fainted in march, her lips are blue and she is gasping",
+        # a child who ate pills, someone who cannot get up
+        "my son is 3 and he eat the pills of my mother, many",
+        "my neighbour is lying on her floor calling for help and i cannot get in",
         # units written on, a decimal comma
         "temp 104.2F and shivering after the lutathera",
         "heart rate 165bpm since he woke up",
@@ -101,6 +112,9 @@ def test_a_described_emergency_is_an_emergency_whatever_the_classifier_said(text
         # words that sound like signs
         "i cant remember what the oncologist told us",
         "the tumour didnt respond to the first drug, what now",
+        # a sign's two words far apart, a number with no pills near
+        "her chest x-ray at the clinic looked normal and the surgeon explained what pain to expect",
+        "we took 45 minutes to drive to the clinic for her prrt",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
@@ -135,6 +149,7 @@ def test_ordinary_questions_are_not_emergencies(text):
         "if he ever has a seizure during the infusion, is a nurse there",
         "my brother overdosed years back and has been clean since, what support is there",
         "he fainted at school in 2015, now he's 25 and has a NET, where do they grow",
+        "i'm choking on all these medical words, what is a catheter",
     ],
 )
 def test_a_worrying_word_not_happening_now_gets_the_safety_line_and_the_answer(text):
@@ -155,6 +170,10 @@ def test_the_word_emergency_alone_is_never_911_alone(text):
     assert assess(NLP(text)) == Level.POSSIBLE
     intent, safety_line = route(text, "request_appointment")
     assert intent != "emergency" and safety_line
+
+
+def test_not_an_emergency_takes_back_the_word_itself():
+    assert assess(NLP("not an emergency, just a question about prrt")) == Level.NONE
 
 
 def test_something_happening_now_outweighs_the_past():
