@@ -12,7 +12,8 @@ lets them decide, in this order:
    like a worrying word that is over,
    supposed, asked about as a side effect or a figure of speech, the message keeps what it
    asks and gets the entity `safety` (the reply opens with the safety line); so does any
-   message the classifier ranks `emergency` at HESITANT_EMERGENCY or more. "Not an
+   message the classifier ranks `emergency` at HESITANT_EMERGENCY or more, and any that asks
+   what to do ("my son ate pills, what I do"): a sign the lexicon does not know yet. "Not an
    emergency, just feeling down" is what it asks, with no safety line.
 2. A message that is only a yes or a no ("yep", "not that we know") is `affirm` or `deny`; a
    short one that says it is not known ("they haven't said", "no idea") is `dont_know`; one
@@ -152,6 +153,7 @@ def safety_first(
             return EMERGENCY, False
         return alternative, True
     hesitant = _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY
+    hesitant = hesitant or emergency.says("asks_what_to_do", doc.text)
     return None, level == emergency.Level.POSSIBLE or hesitant
 
 

@@ -172,6 +172,13 @@ def test_the_word_emergency_alone_is_never_911_alone(text):
     assert intent != "emergency" and safety_line
 
 
+def test_a_plea_for_what_to_do_opens_with_the_safety_line():
+    # no sign the lexicon knows, and the classifier reads personal advice
+    text = "my grandson got into something in the garage, what do we do"
+    assert route(text, "ask_personal_advice") == (None, True)
+    assert route("what are the treatment options for a NET", "ask_treatment_factors")[1] is False
+
+
 def test_not_an_emergency_takes_back_the_word_itself():
     assert assess(NLP("not an emergency, just a question about prrt")) == Level.NONE
 
