@@ -19,7 +19,7 @@ The ruler matches words; this component reads them in their sentence:
 
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, NamedTuple
+from typing import Any, Dict, List, NamedTuple, Set
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -92,7 +92,11 @@ DENIED_CUE, UNSURE = "denied", "unsure"
 REPORTED = {"said", "says", "say", "told", "tell", "think", "thinks", "thought", "mentioned"}
 REPORTED |= {"explained", "according", "believe", "believes", "reckon", "reckons", "confirmed"}
 ASKING_STARTS = {"can", "could", "will", "would", "is", "are", "do", "does", "should", "may"}
-QUESTION_STARTS = ASKING_STARTS | {"what", "where", "how", "which", "why", "when", "has", "did"}
+QUESTION_WORDS = {"what", "where", "how", "which", "why", "when"}
+QUESTION_STARTS = ASKING_STARTS | QUESTION_WORDS | {"has", "did"}
+# "hasn't spread", "doesn't make any": an auxiliary with a negation and no subject reports
+AUXILIARIES = QUESTION_STARTS - QUESTION_WORDS
+NEGATED_AUXILIARY = {"n't", "not"}
 CLAUSE_PUNCTUATION = {",", ";", ".", "!", "?"}
 ASKED = "asked"
 REFINEMENTS = ("fully_removable", "surgery_concern")
@@ -145,7 +149,15 @@ def _in_a_question(doc: Any, ent: Any) -> bool:
     while end < len(doc) and doc[end].text not in CLAUSE_PUNCTUATION:
         end += 1
     ends_with_question = end < len(doc) and doc[end].text == "?"
-    return ends_with_question or doc[start].lower_ in QUESTION_STARTS
+    return ends_with_question or _opens_a_question(doc[start:end], QUESTION_STARTS)
+
+
+def _opens_a_question(span: Any, starts: Set[str]) -> bool:
+    """The span starts like a question ("has it spread"), not like a report ("hasn't spread")."""
+    words = [token.lower_ for token in span[:2]]
+    if not words or words[0] not in starts:
+        return False
+    return not (words[0] in AUXILIARIES and words[1:] and words[1] in NEGATED_AUXILIARY)
 
 
 def _asked(doc: Any, ent: Any) -> bool:
@@ -154,8 +166,7 @@ def _asked(doc: Any, ent: Any) -> bool:
     before = {token.lower_ for token in doc[sentence.start : ent.start]}
     if before & REPORTED:
         return False
-    first = sentence[0].lower_ if len(sentence) else ""
-    return sentence.text.rstrip().endswith("?") or first in ASKING_STARTS
+    return sentence.text.rstrip().endswith("?") or _opens_a_question(sentence, ASKING_STARTS)
 
 
 class Mention(NamedTuple):
@@ -255,7 +266,7 @@ def told_refinements(doc: Any) -> List[Mention]:
         if (
             sentence.start in matched
             or text.rstrip().endswith("?")
-            or sentence[0].lower_ in ASKING_STARTS
+            or _opens_a_question(sentence, ASKING_STARTS)
         ):
             continue
         removal = rules["fully_removable"]

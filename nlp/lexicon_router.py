@@ -52,8 +52,11 @@ EMERGENCY = "emergency"
 # A classifier's `emergency` with no lexicon evidence is taken as one from this confidence on.
 SURE_EMERGENCY = 0.8
 # Any other reading that still ranks emergency this high gets the safety line: the classifier
-# is unsure, and a line too many costs less than a missed emergency.
-HESITANT_EMERGENCY = 0.1
+# is unsure, and a line too many costs less than a missed emergency. On the development set
+# (8,934 messages), 0.02 lets the classifier alone catch 99.2% of emergencies (0.1: 98.0%) for
+# a safety line on 2.8% more of the other messages, the answer still following it.
+HESITANT_EMERGENCY = 0.02
+# the whole message is what is worrying; Rasa's evaluation sorts entities by their span
 SAFETY = {"entity": "safety", "value": "possible", "extractor": "LexiconRouter"}
 
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
@@ -132,9 +135,11 @@ def _confidence(ranking: List[Dict[str, Any]], intent: str) -> float:
 
 
 def safety_first(
-    doc: Any, intent: str | None, ranking: List[Dict[str, Any]]
+    doc: Any, intent: str | None, ranking: List[Dict[str, Any]], corrects: bool = False
 ) -> Tuple[str | None, bool]:
-    """Rule 1: the intent (None to keep the classifier's) and whether to add the safety line."""
+    """Rule 1: the intent (None to keep the classifier's) and whether to add the safety line.
+    `corrects`: the message changes a walk-through answer ("wait, I got that wrong, it's the
+    lung"), whose "wait" the classifier alone would take for alarm."""
     level = emergency.assess(doc)
     if level == emergency.Level.PRESENT:
         return EMERGENCY, False
@@ -152,7 +157,7 @@ def safety_first(
         ):
             return EMERGENCY, False
         return alternative, True
-    hesitant = _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY
+    hesitant = _confidence(ranking, EMERGENCY) >= HESITANT_EMERGENCY and not corrects
     hesitant = hesitant or emergency.says("asks_what_to_do", doc.text)
     return None, level == emergency.Level.POSSIBLE or hesitant
 
@@ -216,10 +221,12 @@ def routed_intent(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -
     return topics()[drugs[0]].intent if drugs else None
 
 
-def decide(doc: Any, intent: str | None, ranking: List[Dict[str, Any]]) -> Tuple[str | None, bool]:
+def decide(
+    doc: Any, intent: str | None, ranking: List[Dict[str, Any]], corrects: bool = False
+) -> Tuple[str | None, bool]:
     """The intent the lexicon decides (None: keep the classifier's), and whether the reply
     opens with the safety line."""
-    decided, safety_line = safety_first(doc, intent, ranking)
+    decided, safety_line = safety_first(doc, intent, ranking, corrects)
     if decided != EMERGENCY:
         decided = routed_intent(doc, decided or intent, ranking) or decided
     return decided, safety_line
@@ -243,9 +250,13 @@ class LexiconRouter(GraphComponent):
             if doc is None:
                 continue
             intent = (message.get(INTENT) or {}).get("name")
-            decided, safety_line = decide(doc, intent, message.get(INTENT_RANKING_KEY) or [])
+            entities = message.get(ENTITIES) or []
+            corrects = any(entity.get("entity") == "correction" for entity in entities)
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            decided, safety_line = decide(doc, intent, ranking, corrects)
             if decided:
                 message.set(INTENT, {"name": decided, "confidence": 1.0}, add_to_output=True)
             if safety_line:
-                message.set(ENTITIES, message.get(ENTITIES, []) + [SAFETY], add_to_output=True)
+                safety = {**SAFETY, "start": 0, "end": len(doc.text)}
+                message.set(ENTITIES, entities + [safety], add_to_output=True)
         return messages

@@ -218,9 +218,12 @@ def test_a_reading_that_still_ranks_emergency_gets_the_safety_line():
     ]
     assert route("he is really not himself tonight", "nlu_fallback", ranking) == (None, True)
     low = [
-        dict(guess, confidence=0.05) if guess["name"] == "emergency" else guess for guess in ranking
+        dict(guess, confidence=0.01) if guess["name"] == "emergency" else guess for guess in ranking
     ]
     assert route("he is really not himself tonight", "nlu_fallback", low) == (None, False)
     # whatever the reading: what it asks is answered, after the safety line
     assert route("he is really not himself tonight", "ask_support", ranking) == (None, True)
     assert route("he is really not himself tonight", "ask_support", low) == (None, False)
+    # a walk-through answer corrected with "wait": the classifier's unease is that word
+    correcting = decide(NLP("wait, I got that wrong, it's the lung"), "inform", ranking, True)
+    assert correcting == (None, False)

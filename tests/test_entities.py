@@ -126,3 +126,17 @@ def test_values_are_ids_and_spans_are_the_words():
 )
 def test_only_a_message_that_states_a_factor_corrects_one(text, corrects):
     assert ("correction" in found(text)) is corrects
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("has it gone to the liver", True),
+        ("is it only in the lung?", True),
+        ("hasn't spread anywhere", False),  # an auxiliary with a negation and no subject
+        ("doesn't make any hormones", False),
+    ],
+)
+def test_a_factor_in_a_question_is_asked_and_a_denial_is_not(text, asked):
+    roles = {e.get("role") for e in extract(nlp()(text)) if e["entity"] != "correction"}
+    assert roles == ({"asked"} if asked else {None})
