@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions mutation benchmark benchmark-cluster lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions dev-figures mutation benchmark benchmark-cluster lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -154,7 +154,12 @@ format: install  ## apply ruff's fixes and formatter
 	$(BIN)/ruff format .
 
 test: lint validate train web browser cluster-packages  ## lint, install and train if needed, then run every test
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -m "not dev_figures" --durations=10
+
+# The development set's figures and misses (results/), for tuning: reports, not gates, and
+# about 15 minutes, so they are not part of `make test`.
+dev-figures: train  ## the development set's figures, every miss written to results/
+	$(BIN)/python -m pytest tests/test_dev_set.py -m dev_figures
 
 # The tests that need neither a trained model nor a browser nor servers: actions, table, content.
 test-actions: install pipeline  ## the tests that need no model, browser or server, in seconds

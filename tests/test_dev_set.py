@@ -140,6 +140,7 @@ def test_not_understood_is_rare_for_questions_in_scope(gated):
     assert missed / total <= MAX_NOT_UNDERSTOOD, f"{missed} of {total} in-scope messages"
 
 
+@pytest.mark.dev_figures
 def test_the_rest_of_the_development_set_is_printed(agent, event_loop, results_dir):
     readings = read(agent, event_loop, examples(*MORE))
     right, total = accuracy(readings)
@@ -158,6 +159,7 @@ def _conversations(paths: Tuple[Path, ...]) -> Iterator[Tuple[Path, Dict[str, An
     return ((path, conversation) for path in paths for conversation in load(path))
 
 
+@pytest.mark.dev_figures
 def test_development_conversations_are_printed(talker, results_dir):
     walks, follows, turns = Rate(), Rate(), Rate()
     log: List[str] = []
