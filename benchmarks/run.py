@@ -158,8 +158,9 @@ def main() -> None:
     print(f"{'cold start (s)':<26} {a:>14.1f} {b:>14.1f} {a / b:>6.2f}x {'<= 1.0x':>8}")
     a, b = memory[ours], memory[theirs]
     print(f"{'memory, Rasa process (MiB)':<26} {a:>14.0f} {b:>14.0f} {a / b:>6.2f}x")
-    errors = {name: sum(r[u]["errors"] for r in rounds[name] for u in USERS) for name in rounds}
-    print(f"failed replies: {errors}")
+    for count in ("errors", "silent"):
+        totals = {name: sum(r[u][count] for r in rounds[name] for u in USERS) for name in rounds}
+        print(f"{'failed requests' if count == 'errors' else 'answers with no message'}: {totals}")
 
 
 if __name__ == "__main__":
