@@ -36,7 +36,7 @@ STARTUP_TIMEOUT = 600  # several servers load TensorFlow at once on 2 shared cor
 PACKAGES_HINT = "run `make cluster-packages` (apt-get install postgresql redis-server haproxy)"
 # One math thread per process unless set otherwise: numpy's BLAS and OpenMP start a thread per
 # core in every process, and several processes on the same cores then fight over them (on 2
-# cores, 2 servers gave 1.08x one server's throughput; with one thread each, 2.15x).
+# cores, 2 servers gave 1.08x one server's throughput at 8 users; with one thread each, 1.91x).
 ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 

@@ -56,7 +56,6 @@ SURE_EMERGENCY = 0.8
 # (8,934 messages), 0.02 lets the classifier alone catch 99.2% of emergencies (0.1: 98.0%) for
 # a safety line on 2.8% more of the other messages, the answer still following it.
 HESITANT_EMERGENCY = 0.02
-# the whole message is what is worrying; Rasa's evaluation sorts entities by their span
 SAFETY = {"entity": "safety", "value": "possible", "extractor": "LexiconRouter"}
 
 OTHER_CONDITION, NET_MENTION, ASPECT, DRUG = "other_condition", "net_mention", "aspect", "drug"
@@ -257,6 +256,7 @@ class LexiconRouter(GraphComponent):
             if decided:
                 message.set(INTENT, {"name": decided, "confidence": 1.0}, add_to_output=True)
             if safety_line:
+                # the whole message is what worries; Rasa's evaluation sorts entities by span
                 safety = {**SAFETY, "start": 0, "end": len(doc.text)}
                 message.set(ENTITIES, entities + [safety], add_to_output=True)
         return messages

@@ -5,12 +5,12 @@ gated held-out sets of earlier rounds; pool.yml, their never-read pool until it 
 singles.yml, walkthroughs.yml and followups.yml, written for the conversation work, and a
 second round after the sealed set's first scoring: singles_round2.yml, worrying_round2.yml
 (emergencies and worrying non-emergencies) and the r2- conversations; emergencies_round3.yml,
-the cases a keyword list would miss, and emergencies_round4.yml, from the sealed brief; and retired_*.yml, retired2_*.yml and retired3_*.yml, the first three
-sealed sets, retired when some of their messages were read or their pass/fail was used up,
-scored as they were). Every
-figure and every miss is written to results/ for reading. The gates stop regressions on the
-long-gated part (holdout and emergencies); the sealed set (tests/test_sealed.py) is the
-estimate of how new people are understood.
+the cases a keyword list would miss, and emergencies_round4.yml, from the sealed brief; and
+retired_*.yml, retired2_*.yml and retired3_*.yml, the first three sealed sets, retired whole
+when some of their messages were read or their pass/fail was used up). Every figure and every
+miss is written to results/ for reading. The gates stop regressions on the long-gated part
+(holdout and emergencies), in `make test`; the rest is printed by `make dev-figures`. The
+sealed set (tests/test_sealed.py) is the estimate of how new people are understood.
 """
 
 import difflib
