@@ -13,13 +13,15 @@ miss is written to results/ for reading. The gates stop regressions on the long-
 sealed set (tests/test_sealed.py) is the estimate of how new people are understood.
 """
 
-import difflib
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
+
+from conversations import IN_CONTEXT, Rate, follow_up_right, load, walkthrough_ended_right
+from near_duplicates import Examples
+from scope import topics
 from scoring import (
     NOT_UNDERSTOOD,
     accuracy,
@@ -32,9 +34,6 @@ from scoring import (
     read,
     share,
 )
-
-from conversations import IN_CONTEXT, Rate, follow_up_right, load, walkthrough_ended_right
-from scope import topics
 from support import REPORT, ROOT, domain
 
 DEV = ROOT / "tests" / "dev"
@@ -62,18 +61,12 @@ MIN_ACCURACY = 0.95
 MIN_INTENT_F1 = 0.90
 MAX_NOT_UNDERSTOOD = 0.03
 MIN_PER_INTENT = 5
-# "Near duplicate": this similar after lowercasing and stripping punctuation.
-NEAR_DUPLICATE = 0.9
 OUTSIDE_THE_PAGE = frozenset({"ask_not_covered", "ask_other_condition"})
 # The answers from the page and the hospital's: its topics, a word's meaning, the source.
 PAGE_TOPICS = frozenset(topic.intent for topic in topics().values()) | {
     "ask_term_meaning",
     "ask_source",
 }
-
-
-def normalised(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +94,9 @@ def test_dev_set_covers_every_intent_of_the_scope_map():
 
 
 def test_dev_set_is_never_trained_on():
-    training = [normalised(text) for _, text in examples(TRAINING)]
+    training = Examples(text for _, text in examples(TRAINING))
     near = [
-        (text, match[0])
-        for _, text in examples(*GATED, *MORE)
-        if (match := difflib.get_close_matches(normalised(text), training, 1, NEAR_DUPLICATE))
+        (text, match[1]) for _, text in examples(*GATED, *MORE) if (match := training.closest(text))
     ]
     assert not near, f"{len(near)} development messages are near-duplicates of training: {near[:5]}"
 

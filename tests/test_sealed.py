@@ -10,15 +10,24 @@ The floors were recorded once, by running this file with NET_ASSISTANT_RECORD_FL
 floors.yml existed; the test refuses to overwrite them.
 """
 
-import difflib
 import hashlib
 import os
-import re
 from functools import lru_cache
 from typing import Dict, List, Tuple
 
 import pytest
 import yaml
+
+from conversations import (
+    IN_CONTEXT,
+    Rate,
+    follow_up_right,
+    gets_911_first,
+    interval,
+    load,
+    walkthrough_ended_right,
+)
+from near_duplicates import Examples
 from scoring import (
     Reading,
     accuracy,
@@ -32,16 +41,6 @@ from scoring import (
     read,
     share,
 )
-
-from conversations import (
-    IN_CONTEXT,
-    Rate,
-    follow_up_right,
-    gets_911_first,
-    interval,
-    load,
-    walkthrough_ended_right,
-)
 from support import REPORT, ROOT
 
 SEALED = ROOT / "tests" / "sealed"
@@ -49,7 +48,6 @@ SINGLES = tuple(
     SEALED / name for name in ("singles_a.yml", "singles_b.yml", "tricky.yml", "emergencies.yml")
 )
 FLOORS = SEALED / "floors.yml"
-NEAR_DUPLICATE = 0.9
 # The goals (issues 21 and 25), printed beside the figures.
 TARGETS = {
     "accuracy": 0.95,
@@ -59,10 +57,6 @@ TARGETS = {
     "follow-up turns in context": 0.90,
     "911 alone for non-emergencies": 0.01,
 }
-
-
-def normalised(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
 
 def test_the_sealed_set_is_the_one_committed():
@@ -75,11 +69,8 @@ def test_the_sealed_set_is_the_one_committed():
 
 
 def test_no_training_example_comes_near_a_sealed_message():
-    training = [normalised(text) for _, text in examples(ROOT / "data" / "nlu")]
-    near = sum(
-        bool(difflib.get_close_matches(normalised(text), training, 1, NEAR_DUPLICATE))
-        for _, text in examples(*SINGLES)
-    )
+    training = Examples(text for _, text in examples(ROOT / "data" / "nlu"))
+    near = sum(bool(training.closest(text)) for _, text in examples(*SINGLES))
     # the count only: a sealed message shown here would be read
     assert near == 0, f"{near} sealed messages are near a training example: remove the examples"
 
