@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/run.py --rounds 3 --seconds 15
 
 Both bots run as `rasa run` servers with the same Rasa and virtual environment, the REST
-channel and an SQLite tracker store of their own (this assistant with its action server, as
-it is deployed). Both get the same nine short questions. Rounds alternate between the bots
+channel and an SQLite tracker store of their own (this assistant with its action server and
+its tracker store type, as endpoints.yml deploys it). Both get the same nine short questions. Rounds alternate between the bots
 (and which goes first), so that whatever else the machine is doing falls on both: reply p50
 with one person, throughput and p95 with 8 and with 32 people at once; then the cold start
 (process start to first answer) and each Rasa process's resident memory. It prints each figure
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import requests
+from rasa.core.utils import read_endpoints_from_path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -46,16 +47,23 @@ TARGETS = [
 ]
 
 
+def deployed_tracker_store() -> str:
+    """The tracker store type endpoints.yml names."""
+    return read_endpoints_from_path(ROOT / "endpoints.yml").tracker_store.type
+
+
 class Bot:
     """One `rasa run` (and, for this assistant, its action server) on free ports."""
 
-    def __init__(self, name: str, model: Path, cwd: Path, work: Path, actions: bool):
+    def __init__(self, name: str, model: Path, cwd: Path, work: Path, actions: bool, store: str):
         self.name, self.model, self.cwd, self.work = name, model, cwd, work
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.actions: subprocess.Popen | None = None
         self.server: subprocess.Popen | None = None
-        endpoints = [f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{work}/tracker.db"']
+        endpoints = [
+            f'tracker_store:\n  type: {store}\n  dialect: "sqlite"\n  db: "{work}/tracker.db"'
+        ]
         if actions:
             action_port = free_port()
             self.actions = start_action_server(action_port, base_env(), work / "actions.log")
@@ -121,12 +129,14 @@ def main() -> None:
     try:
         (work / "reference").mkdir()
         reference_model = train_reference(work / "reference")
-        for name, model, cwd, actions in [
-            ("NET assistant", MODEL, ROOT, True),
-            ("rasa init bot", reference_model, work / "reference", False),
+        # each with its own tracker store type: this assistant's as endpoints.yml deploys it
+        # (Rasa's SQL store named through failsafe/), the rasa init bot's plain SQL
+        for name, model, cwd, actions, store in [
+            ("NET assistant", MODEL, ROOT, True, deployed_tracker_store()),
+            ("rasa init bot", reference_model, work / "reference", False, "SQL"),
         ]:
             (work / name).mkdir()
-            bots.append(Bot(name, model, cwd, work / name, actions))
+            bots.append(Bot(name, model, cwd, work / name, actions, store))
         cold = {}
         for bot in bots:
             print(f"starting {bot.name}...", flush=True)

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.special import erf
+from threadpoolctl import ThreadpoolController
 
 # longer messages are cut: the question is rarely past the 128th word piece
 MAX_TOKENS = 128
@@ -46,6 +47,7 @@ class SentenceEncoder:
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.blas = ThreadpoolController()
 
     def _norm(self, x: np.ndarray, name: str) -> np.ndarray:
         mean = x.mean(-1, keepdims=True)
@@ -58,6 +60,13 @@ class SentenceEncoder:
 
     def encode(self, texts: List[str]) -> np.ndarray:
         """One unit-length vector per text (batch, 384)."""
+        # One message is a few small matrix products: BLAS threads cost more than they save
+        # (27 ms a message with two threads here, 17 ms with one), and in a server they
+        # compete with the other requests and processes. Training's batches keep them.
+        with self.blas.limit(limits=1 if len(texts) == 1 else None, user_api="blas"):
+            return self._encode(texts)
+
+    def _encode(self, texts: List[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         length = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), length), dtype=np.int64)
