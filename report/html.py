@@ -7,7 +7,7 @@ import re
 import time
 from collections import Counter
 from html import escape
-from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence
 
 import matplotlib
 
@@ -81,9 +81,9 @@ def chart_with_table(chart: str, data_table: str) -> str:
     return f'<figure class="chart">{chart}</figure>{data_table}'
 
 
-def horizontal_bars(names: List[str], series: Dict[str, List[int]], label: str) -> Tuple[str, bool]:
+def horizontal_bars(names: List[str], series: Dict[str, List[int]], unit: str, label: str) -> str:
     """Stacked horizontal bars, one per name, top first; each bar labelled with its total as
-    the report writes counts. (The SVG, whether anything was drawn at all.)"""
+    the report writes counts."""
 
     def draw(axes: plt.Axes) -> None:
         left = [0] * len(names)
@@ -97,11 +97,11 @@ def horizontal_bars(names: List[str], series: Dict[str, List[int]], label: str) 
                 shown(total), (left[y], y), xytext=(3, 0), textcoords="offset points", va="center"
             )
         axes.invert_yaxis()
-        axes.set_xlabel("conversations" if len(series) == 1 else "messages")
-        if len(series) > 1:
-            axes.legend(frameon=False, loc="lower right")
+        axes.set_xlabel(unit)
+        if len(series) > 1:  # above the bars, never over them
+            axes.legend(frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1))
 
-    return svg(draw, label, height=0.9 + 0.28 * max(len(names), 1)), bool(names)
+    return svg(draw, label, height=0.9 + 0.28 * max(len(names), 1))
 
 
 def per_day_bars(days: List[str], series: Dict[str, List[int]], unit: str, label: str) -> str:
@@ -115,7 +115,7 @@ def per_day_bars(days: List[str], series: Dict[str, List[int]], unit: str, label
         step = max(1, len(days) // 10)  # at most about ten dates under the axis
         axes.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
         axes.set_ylabel(unit)
-        axes.legend(frameon=False)
+        axes.legend(frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1))
 
     return svg(draw, label)
 
@@ -161,9 +161,10 @@ def topics_asked(figures: Figures) -> str:
         key=lambda entry: (-(entry[1] + entry[2]), readable[entry[0]]),
     )
     names = [readable[intent] for intent, _, _ in asked]
-    chart, _ = horizontal_bars(
+    chart = horizontal_bars(
         names,
         {"typed": [t for _, t, _ in asked], "button": [b for _, _, b in asked]},
+        "messages",
         "Chart of the topics asked, most asked first, typed or by button; the table beside it gives the figures.",
     )
     rows = [(readable[i], shown(t + b), shown(t), shown(b)) for i, t, b in asked]
@@ -181,17 +182,18 @@ def topics_asked(figures: Figures) -> str:
 def walkthrough(figures: Figures) -> str:
     names = [WALKTHROUGH_STEPS[step] for step in figures.walkthrough]
     values = list(figures.walkthrough.values())
-    chart, _ = horizontal_bars(
+    chart = horizontal_bars(
         names,
         {"conversations": values},
+        "conversations",
         "Chart of the walk-through's steps and the conversations that reached each; the table beside it gives the figures.",
     )
     rows = [(name, shown(value)) for name, value in zip(names, values, strict=True)]
     return section(
         "The walk-through",
         "walkthrough",
-        "Conversations at each step of the walk-through (where the tumor started, whether it "
-        "makes hormones, whether it has spread, then the explanation). Of those that never "
+        "Conversations at each step of the walk-through (where the tumor started, whether the "
+        "tumor makes hormones, whether it has spread, then the explanation). Of those that never "
         'reached the explanation, some stopped it ("stop", or an emergency) and the rest left '
         "in the middle.",
         chart_with_table(chart, table("Conversations per step", ("Step", "Conversations"), rows)),
@@ -211,9 +213,10 @@ def not_answered(figures: Figures) -> str:
     rows = [(d, shown(u), shown(c)) for d, u, c in zip(days, understood, covered, strict=True)]
     ranked = figures.not_covered_aspects.most_common()
     names = [aspect.replace("_", " ") for aspect, _ in ranked]
-    aspect_chart, _ = horizontal_bars(
+    aspect_chart = horizontal_bars(
         names,
         {"messages": [n for _, n in ranked]},
+        "messages",
         "Chart of what people asked that the page does not cover, most asked first; the table beside it gives the figures.",
     )
     aspect_rows = [(name, shown(n)) for name, (_, n) in zip(names, ranked, strict=True)]
@@ -221,8 +224,9 @@ def not_answered(figures: Figures) -> str:
         "Not understood, not covered",
         "missed",
         "Not understood: the assistant could not tell what the message asked and asked to "
-        "rephrase. Not covered: a question about NETs the treatment page does not answer "
-        "(symptoms, diagnosis, side effects...); the assistant said so and pointed to the care team.",
+        "rephrase. Not covered: the assistant answered that the treatment page does not cover "
+        "or say what was asked (symptoms, diagnosis, side effects...) and pointed to the care "
+        "team; counted per answer.",
         chart_with_table(
             chart,
             table(
@@ -235,7 +239,7 @@ def not_answered(figures: Figures) -> str:
         "What people wanted that the page does not say",
         "wanted",
         "What the questions not covered were about, most asked first: what the content team "
-        "might add to the page. A question may name more than one.",
+        "might add to the page. A question may name more than one, or none the assistant knows.",
         chart_with_table(
             aspect_chart,
             table(
@@ -252,9 +256,10 @@ def helpful(feedback: Dict[str, Dict[bool, int]]) -> str:
     names[EXPLANATION] = FEEDBACK_EXPLANATION
     ranked = sorted(feedback.items(), key=lambda item: -(item[1][True] + item[1][False]))
     rows_names = [names.get(answer, answer) for answer, _ in ranked]
-    chart, _ = horizontal_bars(
+    chart = horizontal_bars(
         rows_names,
         {"yes": [c[True] for _, c in ranked], "no": [c[False] for _, c in ranked]},
+        "answers",
         'Chart of the answers to "Was this helpful?" per topic; the table beside it gives the figures.',
     )
     rows = [
@@ -304,7 +309,8 @@ def about(figures: Figures, days: float) -> str:
     ]
     return (
         '<section aria-labelledby="about"><h2 id="about">Period and model</h2>'
-        f"<p>From {day_of(figures.since)} to {day_of(figures.until)} ({days:g} days, UTC); "
+        f"<p>From {day_of(figures.since)} to {day_of(figures.until)} ({days:g} "
+        f"{'day' if days == 1 else 'days'}, UTC); "
         f"the first event stored in it is from {day_of(figures.first_event)}, the last from "
         f"{day_of(figures.last_event)}. {escape(shown(figures.total_conversations))} "
         "conversations wrote at least one message.</p>"

@@ -24,7 +24,10 @@ from scope import aspects
 # the table exactly as Rasa's SQL tracker store defines and writes it
 EVENTS = SQLTrackerStore.SQLEvent.__table__
 NOT_UNDERSTOOD = "nlu_fallback"  # Rasa's FallbackClassifier: no intent was likely enough
-NOT_COVERED = "ask_not_covered"  # a NET question the page does not answer (docs/scope.md)
+# the replies saying the page does not cover what was asked (domain.yml: utter_not_covered_*
+# for a NET question, utter_page_silent for an aspect of a topic, "is it safe?")
+NOT_COVERED_RESPONSES = "utter_not_covered"
+PAGE_SILENT = "utter_page_silent"
 EMERGENCY_RESPONSE = "utter_emergency"  # 911 first and alone (data/rules/safety.yml)
 # the walk-through (domain.yml): its form, the factors it asks for in order, its explanation,
 # and the care team's answers people add after it
@@ -54,7 +57,7 @@ class Figures:
     not_understood: Dict[str, int] = field(default_factory=dict)
     not_covered: Dict[str, int] = field(default_factory=dict)
     emergencies: Dict[str, int] = field(default_factory=dict)
-    # aspect id -> messages not covered that asked about it
+    # aspect id -> questions not covered that named it
     not_covered_aspects: Counter = field(default_factory=Counter)
     # step -> conversations, in the walk-through's order
     walkthrough: Dict[str, int] = field(default_factory=dict)
@@ -70,22 +73,36 @@ class Dialect:
     def __init__(self, name: str):
         self.postgresql = name == "postgresql"
 
-    def json_field(self, *path: str) -> Any:
+    def json_field(self, *path: str, events: Any = EVENTS) -> Any:
         """A field of the event's JSON as text (NULL when absent or JSON null)."""
         if self.postgresql:
-            return sa.func.json_extract_path_text(sa.cast(EVENTS.c.data, postgresql.JSON), *path)
-        return sa.func.json_extract(EVENTS.c.data, "$." + ".".join(path))
+            return sa.func.json_extract_path_text(sa.cast(events.c.data, postgresql.JSON), *path)
+        return sa.func.json_extract(events.c.data, "$." + ".".join(path))
 
-    def day(self) -> Any:
+    def day(self, events: Any = EVENTS) -> Any:
         """The event's day in UTC, as YYYY-MM-DD."""
         if self.postgresql:
-            utc = sa.func.timezone("UTC", sa.func.to_timestamp(EVENTS.c.timestamp))
+            utc = sa.func.timezone("UTC", sa.func.to_timestamp(events.c.timestamp))
             return sa.func.to_char(utc, "YYYY-MM-DD")
-        return sa.func.date(EVENTS.c.timestamp, "unixepoch")
+        return sa.func.date(events.c.timestamp, "unixepoch")
 
 
-def _in_period(since: float, until: float, *conditions: Any) -> Any:
-    return sa.and_(EVENTS.c.timestamp >= since, EVENTS.c.timestamp < until, *conditions)
+def _in_period(since: float, until: float, *conditions: Any, events: Any = EVENTS) -> Any:
+    return sa.and_(events.c.timestamp >= since, events.c.timestamp < until, *conditions)
+
+
+def _not_covered_reply(sql: Dialect, figures: "Figures", events: Any = EVENTS) -> Any:
+    """A reply saying the page does not cover what was asked."""
+    response = sql.json_field("metadata", "utter_action", events=events)
+    return _in_period(
+        figures.since,
+        figures.until,
+        events.c.type_name == "bot",
+        # the raw text first, so that only the few replies that may be one are parsed as JSON
+        sa.or_(events.c.data.contains(NOT_COVERED_RESPONSES), events.c.data.contains(PAGE_SILENT)),
+        sa.or_(response.startswith(NOT_COVERED_RESPONSES), response == PAGE_SILENT),
+        events=events,
+    )
 
 
 def _senders(since: float, until: float, *conditions: Any) -> Any:
@@ -94,8 +111,8 @@ def _senders(since: float, until: float, *conditions: Any) -> Any:
 
 
 def count_user_messages(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
-    """Messages per day and channel, intents typed or by button, "not understood" and "not
-    covered" per day: one pass over the user messages."""
+    """Messages per day and channel, intents typed or by button, and "not understood" per day:
+    one pass over the user messages."""
     day, channel = sql.day(), sql.json_field("input_channel")
     by_button = sa.case((sql.json_field("text").startswith(BUTTON_PREFIX), 1), else_=0)
     rows = db.execute(
@@ -110,12 +127,8 @@ def count_user_messages(db: sa.engine.Connection, sql: Dialect, figures: Figures
         figures.intents[intent] = (
             (typed + count, buttons) if not button else (typed, buttons + count)
         )
-        for wanted, per_day in (
-            (NOT_UNDERSTOOD, figures.not_understood),
-            (NOT_COVERED, figures.not_covered),
-        ):
-            if intent == wanted:
-                per_day[on] = per_day.get(on, 0) + count
+        if intent == NOT_UNDERSTOOD:
+            figures.not_understood[on] = figures.not_understood.get(on, 0) + count
 
 
 def count_conversations(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
@@ -151,18 +164,28 @@ def count_emergencies(db: sa.engine.Connection, sql: Dialect, figures: Figures) 
     figures.emergencies = dict(rows.all())
 
 
-def count_not_covered_aspects(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
-    """The aspects (scope/registry.yml) the messages not covered named. Entities are a JSON list,
-    which SQLite and PostgreSQL unpack differently: only these few messages' lists are read."""
+def count_not_covered(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
+    """Replies saying the page does not cover it, per day, and the aspects (scope/registry.yml)
+    the messages they answered named. Entities are a JSON list, which SQLite and PostgreSQL
+    unpack differently: only these few messages' lists are read, in Python."""
+    day = sql.day()
     rows = db.execute(
-        sa.select(sql.json_field("parse_data", "entities")).where(
-            _in_period(
-                figures.since,
-                figures.until,
-                EVENTS.c.type_name == "user",
-                EVENTS.c.intent_name == NOT_COVERED,
-            )
+        sa.select(day, sa.func.count()).where(_not_covered_reply(sql, figures)).group_by(day)
+    )
+    figures.not_covered = dict(rows.all())
+    reply = EVENTS.alias("reply")
+    question = (
+        sa.select(sa.func.max(EVENTS.c.id))
+        .where(
+            EVENTS.c.sender_id == reply.c.sender_id,
+            EVENTS.c.type_name == "user",
+            EVENTS.c.id < reply.c.id,
         )
+        .scalar_subquery()
+    )
+    questions = sa.select(question).where(_not_covered_reply(sql, figures, events=reply))
+    rows = db.execute(
+        sa.select(sql.json_field("parse_data", "entities")).where(EVENTS.c.id.in_(questions))
     )
     known = aspects()
     for (entities,) in rows:
@@ -276,7 +299,7 @@ def count(url: Any, since: float, until: float, with_unanswered: bool = False) -
             count_user_messages(db, sql, figures)
             count_conversations(db, sql, figures)
             count_emergencies(db, sql, figures)
-            count_not_covered_aspects(db, sql, figures)
+            count_not_covered(db, sql, figures)
             count_walkthrough(db, sql, figures)
             count_models(db, sql, figures)
             if with_unanswered:

@@ -15,6 +15,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
+    BotUttered,
     Event,
     SessionStarted,
     SlotSet,
@@ -104,7 +105,12 @@ def conversations(yesterday: float, today: float) -> dict:
             yesterday,
             user("what is chemo", "ask_chemotherapy", yesterday),
             user("/ask_surgery", "ask_surgery", yesterday),
-            user("does chemo make you sick", "ask_not_covered", yesterday, SIDE_EFFECTS),
+            user("does chemo make you sick", "ask_follow_up", yesterday, SIDE_EFFECTS),
+            BotUttered(
+                "The page doesn't say ...",
+                metadata={"utter_action": "utter_page_silent"},
+                timestamp=yesterday,
+            ),
             user("My neighbour Anna says", "nlu_fallback", yesterday),
             user("he collapsed", "emergency", yesterday),
             ActionExecuted("utter_emergency", timestamp=yesterday),
