@@ -21,7 +21,7 @@ from scope import labels, topics  # noqa: E402
 
 # text as text (smaller, and the page's font), and the same SVG for the same figures
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "report", "font.size": 9})
-# colour-blind-safe blue and orange (Okabe-Ito), dark enough on white
+# Okabe-Ito's colour-blind-safe colours, the first two dark enough on white
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
 WALKTHROUGH_STEPS = {
     "started": "Started the walk-through",
@@ -70,15 +70,16 @@ def table(caption: str, headers: Row, rows: Iterable[Row]) -> str:
     return f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def section(title: str, anchor: str, intro: str, *parts: str) -> str:
+def section(title: str, anchor: str, intro: str, body: str) -> str:
+    """A titled part of the report: a sentence saying what it counts, then its figures."""
     return (
         f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{escape(title)}</h2>'
-        f"<p>{escape(intro)}</p>" + '<div class="pair">' + "".join(parts) + "</div></section>"
+        f"<p>{escape(intro)}</p>{body}</section>"
     )
 
 
 def chart_with_table(chart: str, data_table: str) -> str:
-    return f'<figure class="chart">{chart}</figure>{data_table}'
+    return f'<div class="pair"><figure class="chart">{chart}</figure>{data_table}</div>'
 
 
 def horizontal_bars(names: List[str], series: Dict[str, List[int]], unit: str, label: str) -> str:
@@ -98,24 +99,31 @@ def horizontal_bars(names: List[str], series: Dict[str, List[int]], unit: str, l
             )
         axes.invert_yaxis()
         axes.set_xlabel(unit)
-        if len(series) > 1:  # above the bars, never over them
+        if len(series) > 1 and names:  # above the bars, never over them
             axes.legend(frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1))
 
     return svg(draw, label, height=0.9 + 0.28 * max(len(names), 1))
 
 
-def per_day_bars(days: List[str], series: Dict[str, List[int]], unit: str, label: str) -> str:
-    """Bars per day, side by side for each series; counts under 5 are not drawn."""
+def per_day_bars(
+    days: List[str], series: Dict[str, List[int]], unit: str, label: str, stacked: bool
+) -> str:
+    """Bars per day, stacked (parts of one whole) or side by side; counts under 5 are not drawn."""
 
     def draw(axes: plt.Axes) -> None:
-        width = 0.8 / max(len(series), 1)
+        width = 0.8 if stacked else 0.8 / max(len(series), 1)
+        bottom = [0] * len(days)
         for n, (colour, (name, values)) in enumerate(zip(COLOURS, series.items(), strict=False)):
-            positions = [x + n * width for x in range(len(days))]
-            axes.bar(positions, [drawn(v) for v in values], width, color=colour, label=name)
+            heights = [drawn(v) for v in values]
+            positions = [x + (0 if stacked else n * width) for x in range(len(days))]
+            axes.bar(positions, heights, width, bottom=bottom, color=colour, label=name)
+            if stacked:
+                bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
         step = max(1, len(days) // 10)  # at most about ten dates under the axis
         axes.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
         axes.set_ylabel(unit)
-        axes.legend(frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1))
+        if days:  # a legend of nothing drawn is only a warning
+            axes.legend(frameon=False, ncol=len(series), loc="lower left", bbox_to_anchor=(0, 1))
 
     return svg(draw, label)
 
@@ -128,10 +136,19 @@ def use_per_day(figures: Figures) -> str:
         {c: [figures.conversations.get((d, c), 0) for d in days] for c in channels},
         "conversations",
         "Chart of conversations per day and channel; the table beside it gives the figures.",
+        stacked=True,
     )
+    headers = ["Day"]
+    for channel in channels:
+        headers += [f"{channel}: conversations", f"{channel}: messages"]
     rows = [
-        (day, channel, shown(figures.conversations.get((day, channel), 0)), shown(count))
-        for (day, channel), count in sorted(figures.messages.items())
+        [day]
+        + [
+            shown(per_channel.get((day, channel), 0))
+            for channel in channels
+            for per_channel in (figures.conversations, figures.messages)
+        ]
+        for day in days
     ]
     return section(
         "Conversations and messages per day",
@@ -140,12 +157,7 @@ def use_per_day(figures: Figures) -> str:
         "are what people sent, typed or by button. The channel is where they wrote: rest (the "
         "REST webhook), socketio (the web widget), slack.",
         chart_with_table(
-            chart,
-            table(
-                "Conversations and messages per day and channel",
-                ("Day", "Channel", "Conversations", "Messages"),
-                rows,
-            ),
+            chart, table("Conversations and messages per day and channel", headers, rows)
         ),
     )
 
@@ -209,6 +221,7 @@ def not_answered(figures: Figures) -> str:
         {"not understood": understood, "not covered": covered},
         "messages",
         "Chart of messages not understood and not covered per day; the table beside it gives the figures.",
+        stacked=False,
     )
     rows = [(d, shown(u), shown(c)) for d, u, c in zip(days, understood, covered, strict=True)]
     ranked = figures.not_covered_aspects.most_common()
@@ -277,11 +290,11 @@ def helpful(feedback: Dict[str, Dict[bool, int]]) -> str:
 
 def emergencies(figures: Figures) -> str:
     rows = [(day, shown(count)) for day, count in sorted(figures.emergencies.items())]
-    return (
-        '<section aria-labelledby="emergencies"><h2 id="emergencies">Emergencies recognised</h2>'
-        "<p>Times the assistant answered with 911 first, per day: the count only.</p>"
-        + table("Emergencies recognised per day", ("Day", "Emergencies"), rows)
-        + "</section>"
+    return section(
+        "Emergencies recognised",
+        "emergencies",
+        "Times the assistant answered with 911 first, per day: the count only.",
+        table("Emergencies recognised per day", ("Day", "Emergencies"), rows),
     )
 
 
@@ -291,14 +304,13 @@ def unanswered(texts: List[str]) -> str:
         f'<li>{escape(text)} <span class="times">({shown(n)})</span></li>'
         for text, n in masked.most_common()
     )
-    return (
-        '<section aria-labelledby="unanswered"><h2 id="unanswered">Messages not understood</h2>'
-        "<p>Added with --with-unanswered: what people wrote that the assistant did not "
-        "understand, with numbers, e-mail addresses, phone numbers and capitalised words that "
-        "may be names masked. Who wrote them is not shown. Keep this report as private as the "
-        "tracker store.</p>"
-        + (f"<ul>{items}</ul>" if items else "<p>None in this period.</p>")
-        + "</section>"
+    return section(
+        "Messages not understood",
+        "unanswered",
+        "Added with --with-unanswered: what people wrote that the assistant did not understand, "
+        "with numbers, e-mail addresses, phone numbers and capitalised words that may be names "
+        "masked. Who wrote them is not shown. Keep this report as private as the tracker store.",
+        f"<ul>{items}</ul>" if items else "<p>None in this period.</p>",
     )
 
 
@@ -307,13 +319,13 @@ def about(figures: Figures, days: float) -> str:
         (model, shown(n), day_of(first), day_of(last))
         for model, (n, first, last) in sorted(figures.models.items(), key=lambda m: m[1][1])
     ]
-    return (
-        '<section aria-labelledby="about"><h2 id="about">Period and model</h2>'
-        f"<p>From {day_of(figures.since)} to {day_of(figures.until)} ({days:g} "
-        f"{'day' if days == 1 else 'days'}, UTC); "
-        f"the first event stored in it is from {day_of(figures.first_event)}, the last from "
-        f"{day_of(figures.last_event)}. {escape(shown(figures.total_conversations))} "
-        "conversations wrote at least one message.</p>"
+    return section(
+        "Period and model",
+        "about",
+        f"From {day_of(figures.since)} to {day_of(figures.until)} ({days:g} "
+        f"{'day' if days == 1 else 'days'}, UTC); the first event stored in it is from "
+        f"{day_of(figures.first_event)}, the last from {day_of(figures.last_event)}. "
+        f"{shown(figures.total_conversations)} conversations wrote at least one message.",
         f"<p>Privacy: only counts are shown, never what anyone wrote or who they are. A count "
         f'under {SMALLEST_SHOWN} could point at one person, so it is written "{FEWER}" (0 '
         "included) and its bar is not drawn.</p>"
@@ -321,8 +333,7 @@ def about(figures: Figures, days: float) -> str:
             "The models that answered (Rasa's model id), by conversations started with each",
             ("Model id", "Conversations", "First", "Last"),
             model_rows,
-        )
-        + "</section>"
+        ),
     )
 
 
@@ -336,6 +347,7 @@ figure.chart svg{width:100%;height:auto}
 table{border-collapse:collapse;flex:1 1 20rem;font-size:.9rem}
 caption{text-align:left;font-weight:600;padding-bottom:.3rem}
 th,td{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}
+th[scope=row]{white-space:nowrap}
 td{text-align:right}thead th{background:#eef2f7}
 .times{color:#444}
 """
@@ -351,7 +363,7 @@ def render(figures: Figures, days: float, feedback: Dict[str, Dict[bool, int]]) 
         helpful(feedback),
         emergencies(figures),
     ]
-    if figures.unanswered:
+    if figures.unanswered is not None:
         parts.append(unanswered(figures.unanswered))
     title = f"NET treatment assistant: use from {day_of(figures.since)} to {day_of(figures.until)}"
     return (

@@ -63,8 +63,8 @@ class Figures:
     walkthrough: Dict[str, int] = field(default_factory=dict)
     # model_id -> (conversations started with it, first and last session start)
     models: Dict[str, Tuple[int, float, float]] = field(default_factory=dict)
-    # opt-in (--with-unanswered): the messages not understood, unmasked here
-    unanswered: List[str] = field(default_factory=list)
+    # opt-in (--with-unanswered, else None): the messages not understood, unmasked here
+    unanswered: List[str] | None = None
 
 
 class Dialect:

@@ -130,7 +130,7 @@ def reports(servers, tmp_path_factory):
 def test_every_figure_is_what_was_sent(reports):
     sent, page, _, before, after, _, today = reports
     conversations, messages = len(sent), sum(sent.values())
-    assert row(page, today, "rest", shown(conversations), shown(messages))
+    assert row(page, today, shown(conversations), shown(messages))  # all through REST
     assert f"{conversations} conversations wrote at least one message" in page
     # topics: typed or by button (the walk-through's buttons included)
     assert row(page, "Chemotherapy", shown(PEOPLE), shown(PEOPLE), shown(0))
