@@ -1,5 +1,6 @@
-"""Write the report: `make report DAYS=30`, or
+"""Write the report for the people who run the assistant (README.md, "The report").
 
+    make report DAYS=30
     python -m report --days 30 --endpoints endpoints.yml --out report.html [--with-unanswered]
 
 It reads the tracker store endpoints.yml names (SQLite or PostgreSQL, as Rasa builds its URL:
@@ -18,7 +19,7 @@ from retention import DEFAULT_DAYS, SECONDS_PER_DAY, database_url
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m report", description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=float, default=DEFAULT_DAYS, help="the last N days")
     parser.add_argument("--endpoints", default="endpoints.yml", help="where the tracker store is")
     parser.add_argument("--out", default="report.html", help="the HTML file to write")
