@@ -132,7 +132,7 @@ def walkthrough(answers: int, explained: bool, refined: bool) -> List[Event]:
                 listen(),
             ]
     elif answers < 3 and random.random() < 0.5:  # stopped; otherwise left in the middle
-        events += [user("stop", "stop"), ActiveLoop(None)]
+        events += [user("stop", "stop"), ActionExecuted("action_deactivate_loop"), ActiveLoop(None)]
         events += [*said("utter_walkthrough_stopped", "OK, I've stopped the questions."), listen()]
     return events
 

@@ -35,6 +35,9 @@ WALKTHROUGH_FORM = "treatment_factors_form"
 FACTOR_SLOTS = ("tumor_site", "hormone_status", "tumor_spread")
 EXPLANATION = "action_explain_options"
 REFINE_INTENT = "refine_options"
+# how the rules end the walk-through on "stop" or an emergency (data/rules/); a form that is
+# completed, or Rasa's two-stage fallback, ends itself
+STOP_ACTION = "action_deactivate_loop"
 # a button sends its payload as the message: "/ask_surgery"
 BUTTON_PREFIX = "/"
 
@@ -200,7 +203,7 @@ def count_not_covered(db: sa.engine.Connection, sql: Dialect, figures: Figures) 
 def count_walkthrough(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
     """Conversations at each step of the walk-through: started, each factor answered,
     explanation reached, refined with what the care team said; then, of those that never
-    reached the explanation, stopped (the form ended: "stop", an emergency) or left mid-way."""
+    reached the explanation, stopped ("stop" or an emergency) or left mid-way."""
     since, until = figures.since, figures.until
     started = _senders(
         since, until, EVENTS.c.type_name == "active_loop", EVENTS.c.action_name == WALKTHROUGH_FORM
@@ -208,8 +211,8 @@ def count_walkthrough(db: sa.engine.Connection, sql: Dialect, figures: Figures) 
     explained = _senders(
         since, until, EVENTS.c.type_name == "action", EVENTS.c.action_name == EXPLANATION
     )
-    ended = _senders(
-        since, until, EVENTS.c.type_name == "active_loop", EVENTS.c.action_name.is_(None)
+    stopped = _senders(
+        since, until, EVENTS.c.type_name == "action", EVENTS.c.action_name == STOP_ACTION
     )
 
     def conversations(*conditions: Any) -> int:
@@ -230,8 +233,8 @@ def count_walkthrough(db: sa.engine.Connection, sql: Dialect, figures: Figures) 
         EVENTS.c.sender_id.in_(explained), EVENTS.c.intent_name == REFINE_INTENT
     )
     never_explained = EVENTS.c.sender_id.not_in(explained)
-    steps["stopped"] = conversations(never_explained, EVENTS.c.sender_id.in_(ended))
-    steps["left"] = conversations(never_explained, EVENTS.c.sender_id.not_in(ended))
+    steps["stopped"] = conversations(never_explained, EVENTS.c.sender_id.in_(stopped))
+    steps["left"] = conversations(never_explained, EVENTS.c.sender_id.not_in(stopped))
     figures.walkthrough = steps
 
 

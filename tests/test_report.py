@@ -81,7 +81,8 @@ SIDE_EFFECTS = [{"entity": "aspect", "value": "side_effects", "start": 0, "end":
 
 
 def conversations(yesterday: float, today: float) -> dict:
-    """sender -> events: 6 walk-throughs finished and 1 stopped, questions typed and by button."""
+    """sender -> events: 6 walk-throughs finished, 1 stopped, 1 left; questions typed and by
+    button."""
     walk = [
         user("/explore_options", "explore_options", today),
         ActiveLoop("treatment_factors_form", timestamp=today),
@@ -96,9 +97,20 @@ def conversations(yesterday: float, today: float) -> dict:
         ActiveLoop("treatment_factors_form", timestamp=today),
         SlotSet("tumor_site", None, timestamp=today),  # an answer it could not place
         user("stop", "stop", today),
+        ActionExecuted("action_deactivate_loop", timestamp=today),
+        ActiveLoop(None, timestamp=today),
+    ]
+    # left after a message not understood: Rasa's two-stage fallback ends itself, no "stop"
+    left = [
+        user("/explore_options", "explore_options", today),
+        ActiveLoop("treatment_factors_form", timestamp=today),
+        SlotSet("tumor_site", "pancreas", timestamp=today),
+        user("hmm", "nlu_fallback", today),
+        ActiveLoop("action_two_stage_fallback", timestamp=today),
         ActiveLoop(None, timestamp=today),
     ]
     result = {f"walk-{n}": conversation(today, *walk) for n in range(6)}
+    result["left"] = conversation(today, *left)
     result["walk-5"] += [user("/refine_options", "refine_options", today)]
     result["stopped"] = conversation(today, *stopped)
     for n in range(7):
@@ -139,29 +151,29 @@ def day(at: float) -> str:
 
 def test_figures_from_a_small_events_table(figures):
     counted, yesterday, today = figures
-    assert counted.total_conversations == 14
-    assert counted.conversations == {(day(yesterday), "rest"): 7, (day(today), "rest"): 7}
-    assert counted.messages == {(day(yesterday), "rest"): 35, (day(today), "rest"): 9}
+    assert counted.total_conversations == 15
+    assert counted.conversations == {(day(yesterday), "rest"): 7, (day(today), "rest"): 8}
+    assert counted.messages == {(day(yesterday), "rest"): 35, (day(today), "rest"): 11}
     assert counted.intents["ask_chemotherapy"] == (7, 0)
     assert counted.intents["ask_surgery"] == (0, 7)
-    assert counted.intents["explore_options"] == (1, 6)
-    assert counted.not_understood == {day(yesterday): 7}
+    assert counted.intents["explore_options"] == (1, 7)
+    assert counted.not_understood == {day(yesterday): 7, day(today): 1}
     assert counted.not_covered == {day(yesterday): 7}
     assert counted.not_covered_aspects == Counter({"side_effects": 7})
     assert counted.emergencies == {day(yesterday): 7}
     assert counted.walkthrough == {
-        "started": 7,
-        "tumor_site": 6,  # the stopped one's answer was not placed
+        "started": 8,
+        "tumor_site": 7,  # the stopped one's answer was not placed
         "hormone_status": 6,
         "tumor_spread": 6,
         "explained": 6,
         "refined": 1,
         "stopped": 1,
-        "left": 0,
+        "left": 1,
     }
     assert list(counted.models) == [MODEL_ID]
-    assert counted.models[MODEL_ID][0] == 14
-    assert counted.unanswered == ["My neighbour Anna says"] * 7
+    assert counted.models[MODEL_ID][0] == 15
+    assert counted.unanswered == ["My neighbour Anna says"] * 7 + ["hmm"]
 
 
 def test_the_page_shows_no_text_and_masks_the_unanswered(figures):
