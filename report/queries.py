@@ -214,28 +214,33 @@ def count_walkthrough(db: sa.engine.Connection, sql: Dialect, figures: Figures) 
     stopped = _senders(
         since, until, EVENTS.c.type_name == "action", EVENTS.c.action_name == STOP_ACTION
     )
-
-    def conversations(*conditions: Any) -> int:
-        query = sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id))).where(
-            _in_period(since, until, EVENTS.c.sender_id.in_(started), *conditions)
-        )
-        return db.execute(query).scalar_one()
-
-    steps = {"started": conversations()}
-    for slot in FACTOR_SLOTS:
-        steps[slot] = conversations(
-            EVENTS.c.type_name == "slot",
-            EVENTS.c.action_name == slot,
-            sql.json_field("value").is_not(None),
-        )
-    steps["explained"] = conversations(EVENTS.c.sender_id.in_(explained))
-    steps["refined"] = conversations(
-        EVENTS.c.sender_id.in_(explained), EVENTS.c.intent_name == REFINE_INTENT
-    )
-    never_explained = EVENTS.c.sender_id.not_in(explained)
-    steps["stopped"] = conversations(never_explained, EVENTS.c.sender_id.in_(stopped))
-    steps["left"] = conversations(never_explained, EVENTS.c.sender_id.not_in(stopped))
-    figures.walkthrough = steps
+    in_explained = EVENTS.c.sender_id.in_(explained)
+    in_stopped = EVENTS.c.sender_id.in_(stopped)
+    # each step counts the conversations with a row matching it: one pass over those started
+    steps: Dict[str, Any] = {
+        "started": sa.true(),
+        **{
+            slot: sa.and_(
+                EVENTS.c.type_name == "slot",
+                EVENTS.c.action_name == slot,
+                sql.json_field("value").is_not(None),
+            )
+            for slot in FACTOR_SLOTS
+        },
+        "explained": in_explained,
+        "refined": sa.and_(in_explained, EVENTS.c.intent_name == REFINE_INTENT),
+        "stopped": sa.and_(sa.not_(in_explained), in_stopped),
+        "left": sa.and_(sa.not_(in_explained), sa.not_(in_stopped)),
+    }
+    counts = db.execute(
+        sa.select(
+            *(
+                sa.func.count(sa.distinct(sa.case((step, EVENTS.c.sender_id))))
+                for step in steps.values()
+            )
+        ).where(_in_period(since, until, EVENTS.c.sender_id.in_(started)))
+    ).one()
+    figures.walkthrough = dict(zip(steps, counts, strict=True))
 
 
 def count_models(db: sa.engine.Connection, sql: Dialect, figures: Figures) -> None:
