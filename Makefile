@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget lint format test test-actions dev-figures mutation benchmark benchmark-cluster lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget report lint format test test-actions dev-figures mutation benchmark benchmark-cluster benchmark-report lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -138,10 +138,20 @@ cluster: train cluster-packages  ## SERVERS (2) Rasa servers on PostgreSQL + Red
 benchmark-cluster: train cluster-packages  ## 1 vs SERVERS servers at 8 and 32 users, with a rasa init bot as reference
 	$(BIN)/python benchmarks/cluster.py --servers $(SERVERS)
 
+benchmark-report: install cluster-packages  ## the report on 100,000 conversations in PostgreSQL, timed against 60 s
+	$(BIN)/python benchmarks/report_volume.py
+
 # --- privacy ------------------------------------------------------------------------------
 DAYS ?= 30
 forget: install  ## delete conversations older than DAYS days (default 30) from the tracker store
 	$(BIN)/python -m retention --days $(DAYS) --endpoints endpoints.yml
+
+# --- the report (README.md, "The report") ---------------------------------------------------
+# Aggregates of the last DAYS days from the tracker store and the feedback counts (FEEDBACK_DB),
+# in one HTML file that opens offline; never message text or sender ids.
+REPORT ?= report.html
+report: install  ## report.html: use, topics, what was missed, feedback, for the last DAYS days (30)
+	$(BIN)/python -m report --days $(DAYS) --endpoints $(ENDPOINTS) --out $(REPORT)
 
 # --- checks -------------------------------------------------------------------------------
 lint: install  ## ruff (lint and format check) and mypy, configured in pyproject.toml

@@ -321,7 +321,9 @@ backend rasa_socketio
         )
 
     # --- lifecycle --------------------------------------------------------------------
-    def start(self) -> "Cluster":
+    def start_databases(self) -> "Cluster":
+        """PostgreSQL, with the database created, and Redis: all `start()` needs first, and
+        all the report's benchmark needs (benchmarks/report_volume.py)."""
         self.home.mkdir(parents=True, exist_ok=True)
         self.home.chmod(0o755)  # the postgres user must reach its data directory
         self.logs.mkdir(exist_ok=True)
@@ -329,6 +331,14 @@ backend rasa_socketio
             self._start_postgres()
             self._start_redis()
             self._create_database()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def start(self) -> "Cluster":
+        self.start_databases()
+        try:
             if self.with_actions:
                 self._start_actions()
             for index in range(len(self.servers)):

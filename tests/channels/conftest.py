@@ -14,7 +14,9 @@ from typing import Callable, Dict, Iterator, List
 
 import pytest
 import requests
+from playwright.sync_api import Browser, sync_playwright
 
+from browser import CHROMIUM, CHROMIUM_FLAGS
 from processes import VENV_BIN, base_env, free_port, start, start_action_server, stop, wait_for
 
 # Not `from conftest import ROOT`: pytest imports this file under the module name "conftest" too.
@@ -163,6 +165,19 @@ def servers(model_path, tmp_path_factory) -> Iterator[Servers]:
         yield servers
     finally:
         stop(rasa, servers.actions)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium (`make browser`): Playwright drives it, never downloads one."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
 
 
 # The channels exactly as `rasa run` builds them from credentials.yml, without loading a model:

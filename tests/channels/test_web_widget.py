@@ -2,8 +2,9 @@
 
 The page is served from web/ by a thread in this process on a free port; the widget is pointed
 at the session's Rasa server (the `servers` fixture) through window.NET_ASSISTANT_CONFIG.
-Chromium is Debian's (/usr/bin/chromium, `make browser`); Playwright only drives it, it never
-downloads a browser. web/node_modules comes from `make web`.
+Chromium is Debian's (/usr/bin/chromium, `make browser`; the `browser` fixture is in
+conftest.py); Playwright only drives it, it never downloads a browser. axe-core's checks are
+tests/browser.py's. web/node_modules comes from `make web`.
 """
 
 import functools
@@ -16,28 +17,16 @@ from typing import Iterator, List
 
 import pytest
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
     expect,
-    sync_playwright,
 )
 
-from support import CHEMOTHERAPY, GREETING, REPORT, ROOT, domain
+from browser import WEB, assert_accessible
+from support import CHEMOTHERAPY, GREETING, domain
 
-WEB = ROOT / "web"
 BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Generous: the first reply after the server starts can take ~10 s on a 2-core machine.
 REPLY_TIMEOUT_MS = 90_000
 
@@ -69,18 +58,6 @@ def page_url() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 class Widget:
@@ -235,33 +212,8 @@ def test_user_html_is_shown_as_text(widget: Widget):
 
 
 # --- accessibility ----------------------------------------------------------------------------
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = {"critical", "serious"}
 # what a screen reader user hears a button called
 LAUNCHER_OPEN, LAUNCHER_CLOSE = "Open the chat", "Close the chat"
-
-
-def axe_violations(page: Page) -> List[dict]:
-    """axe-core's WCAG checks on the whole page: [{id, impact, nodes}]."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make web` (npm ci in web/)")
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # from the page's own site, as the page's Content-Security-Policy allows
-        page.add_script_tag(url=AXE.relative_to(WEB).as_posix())
-    # preload: false, or axe fetches every stylesheet the page imports (the widget's Google font)
-    return page.evaluate(
-        "axe.run(document, {preload: false}).then(r => r.violations.map(v =>"
-        " ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))"
-    )
-
-
-def assert_accessible(page: Page, when: str) -> None:
-    violations = axe_violations(page)
-    REPORT.append(
-        f"axe-core {when}: "
-        + (", ".join(f"{v['impact']} {v['id']} ({len(v['nodes'])})" for v in violations) or "none")
-    )
-    assert not [v for v in violations if v["impact"] in BLOCKING], violations
 
 
 def focused(page: Page) -> dict:

@@ -9,6 +9,7 @@ from PostgreSQL.
 import json
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -21,7 +22,8 @@ import pytest
 import requests
 
 from actions import feedback
-from cluster import Cluster, MissingPackage, check_packages
+from cluster import ENDPOINTS, Cluster, MissingPackage, check_packages
+from report.privacy import shown
 from support import REPORT, RESULTS, ROOT, domain
 
 RESPONSES = domain()["responses"]
@@ -86,7 +88,8 @@ def say(cluster: Cluster, sender: str, message: str) -> Tuple[str, str]:
     return reply.headers.get("X-Served-By", ""), texts
 
 
-def stored_events(cluster: Cluster, sender: str) -> List[Dict]:
+def query(cluster: Cluster, sql: str, *parameters: Any) -> List[Tuple]:
+    """Rows straight from the cluster's PostgreSQL."""
     import psycopg2
 
     db = psycopg2.connect(
@@ -98,10 +101,15 @@ def stored_events(cluster: Cluster, sender: str) -> List[Dict]:
     )
     try:
         with db.cursor() as cursor:
-            cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-            return [json.loads(data) for (data,) in cursor.fetchall()]
+            cursor.execute(sql, parameters)
+            return cursor.fetchall()
     finally:
         db.close()
+
+
+def stored_events(cluster: Cluster, sender: str) -> List[Dict]:
+    rows = query(cluster, "SELECT data FROM events WHERE sender_id = %s ORDER BY id", sender)
+    return [json.loads(data) for (data,) in rows]
 
 
 def user_texts(cluster: Cluster, sender: str) -> List[str]:
@@ -304,3 +312,25 @@ def test_tickets_issued_at_once_by_several_processes_are_all_kept(cluster):
     assert sorted(tickets) == list(range(40))
     lock = stores[0].get_lock(conversation)
     assert lock is not None and len(lock.tickets) == 40
+
+
+def test_the_report_runs_on_postgresql(cluster, tmp_path):
+    """`python -m report` as an operator runs it on the cluster: endpoints.cluster.yml, its
+    environment, the feedback counts in PostgreSQL. Last, so every test's conversations are in."""
+    out = tmp_path / "report.html"
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "report", "--days", "1"]
+    command += ["--endpoints", str(ENDPOINTS), "--out", str(out), "--feedback", cluster.feedback_db]
+    run = subprocess.run(
+        command, cwd=ROOT, env=cluster.env(), capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    page = out.read_text()
+    [(conversations,)] = query(
+        cluster, "SELECT count(DISTINCT sender_id) FROM events WHERE type_name = 'user'"
+    )
+    assert f"{shown(conversations)} conversations wrote at least one message" in page
+    prrt = feedback.counts(cluster.feedback_db)["utter_prrt"]
+    assert f"Peptide radionuclide therapy</th><td>{shown(prrt[True])}</td>" in page
+    assert "Reached the explanation" in page
+    senders = [sender for (sender,) in query(cluster, "SELECT DISTINCT sender_id FROM events")]
+    assert not [sender for sender in senders if sender in page]
