@@ -111,8 +111,11 @@ def row(page: str, *cells: str) -> bool:
 def reports(servers, tmp_path_factory):
     feedback_db = servers.work / "feedback.db"
     before = feedback.counts(str(feedback_db))
+    started = time.strftime("%Y-%m-%d", time.gmtime())
     sent = conversations(servers)
     today = time.strftime("%Y-%m-%d", time.gmtime())
+    if today != started:  # the report counts per UTC day: its rows would be split in two
+        pytest.skip("the conversations were sent across midnight UTC")
     servers.user_texts(next(reversed(sent)), at_least=1)  # the last save has landed
     work = tmp_path_factory.mktemp("report")
     copy_of_these(servers, list(sent), work / "tracker.db")
