@@ -1,6 +1,7 @@
 """Shared fixtures. The model is trained once per session (by `make test`, or here if missing)."""
 
 import asyncio
+import fcntl
 import logging
 import os
 import subprocess
@@ -19,6 +20,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # (the CLI does it, the Agent does not). Warnings only: no test message reaches the output, and
 # a failing test's captured output can never show a sealed message.
 structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
+def pytest_sessionfinish(session) -> None:
+    # under pytest-xdist (make test), a worker's figures go to the controller, which prints them
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["report"] = REPORT
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    REPORT.extend(getattr(node, "workeroutput", {}).get("report", []))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -44,8 +56,11 @@ def model_path() -> Path:
     # NET_ASSISTANT_MODEL: test a model trained elsewhere, without touching models/.
     if os.environ.get("NET_ASSISTANT_MODEL"):
         return Path(os.environ["NET_ASSISTANT_MODEL"])
-    # `make train` is a no-op when the model is up to date, so this trains at most once.
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True)
+    # `make train` is a no-op when the model is up to date, so this trains at most once; the
+    # lock keeps pytest-xdist's workers from training side by side.
+    with open(MODEL.parent / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "--no-print-directory", "train"], cwd=ROOT, check=True)
     return MODEL
 
 

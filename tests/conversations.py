@@ -22,6 +22,8 @@ REFINEMENTS = ("fully_removable", "surgery_concern")
 EMERGENCY, SAFETY_LINE = "utter_emergency", "utter_safety_line"
 IN_SHORT, STOPPED = "utter_fit_in_short", "utter_walkthrough_stopped"
 PAGE_SILENT = "utter_page_silent"
+# conversations in flight at once (Talker.conversations)
+AT_ONCE = 4
 DECLINE = "utter_personal_advice_general"
 SOURCE = "utter_source_passage"
 # kinds of follow-up turn that are about the topic in play (an emergency is not)
@@ -80,8 +82,20 @@ class Talker:
     def __init__(self, agent: Any, loop: asyncio.AbstractEventLoop):
         self.agent, self.loop = agent, loop
 
-    def conversation(self, texts: List[str]) -> List[Turn]:
-        return self.loop.run_until_complete(self._conversation(texts))
+    def conversations(self, many: List[List[str]]) -> List[List[Turn]]:
+        """Several at a time, each its own sender, as a server has them: while one waits for
+        the action server (another process), the next is parsed."""
+
+        async def all_of_them() -> List[List[Turn]]:
+            gate = asyncio.Semaphore(AT_ONCE)
+
+            async def one(texts: List[str]) -> List[Turn]:
+                async with gate:
+                    return await self._conversation(texts)
+
+            return await asyncio.gather(*(one(texts) for texts in many))
+
+        return self.loop.run_until_complete(all_of_them())
 
     async def _conversation(self, texts: List[str]) -> List[Turn]:
         sender = f"scored-{uuid.uuid4().hex}"

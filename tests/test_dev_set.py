@@ -31,6 +31,7 @@ from scoring import (
     examples,
     f1_by_intent,
     not_understood,
+    parse,
     read,
     share,
 )
@@ -70,8 +71,8 @@ PAGE_TOPICS = frozenset(topic.intent for topic in topics().values()) | {
 
 
 @pytest.fixture(scope="module")
-def gated(agent, event_loop, results_dir):
-    readings = read(agent, event_loop, examples(*GATED))
+def gated(agent, results_dir):
+    readings = read(agent, examples(*GATED))
     scores = f1_by_intent(readings)
     right, total = accuracy(readings)
     lines = [
@@ -85,6 +86,16 @@ def gated(agent, event_loop, results_dir):
     (results_dir / "dev_nlu.txt").write_text("\n".join(lines + ["misses:"] + misses) + "\n")
     REPORT.extend(lines[:6] + ["  (every intent and miss: results/dev_nlu.txt)"])
     return readings
+
+
+def test_a_batch_is_parsed_as_one_message_at_a_time_is(agent, event_loop):
+    """The figures are read in batches (scoring.parse); the server parses one message at a time."""
+    texts = [text for _, text in examples(*GATED)][::10]
+    for text, batched in zip(texts, parse(agent, texts), strict=True):
+        alone = event_loop.run_until_complete(agent.parse_message(text))
+        assert batched["intent"]["name"] == alone["intent"]["name"], text
+        assert batched["intent"]["confidence"] == pytest.approx(alone["intent"]["confidence"])
+        assert batched["entities"] == alone["entities"], text
 
 
 def test_dev_set_covers_every_intent_of_the_scope_map():
@@ -132,8 +143,8 @@ def test_not_understood_is_rare_for_questions_in_scope(gated):
 
 
 @pytest.mark.dev_figures
-def test_the_rest_of_the_development_set_is_printed(agent, event_loop, results_dir):
-    readings = read(agent, event_loop, examples(*MORE))
+def test_the_rest_of_the_development_set_is_printed(agent, results_dir):
+    readings = read(agent, examples(*MORE))
     right, total = accuracy(readings)
     REPORT.append(
         f"development set, the rest: {total} messages, accuracy {right / total:.3f}; "
@@ -154,8 +165,9 @@ def _conversations(paths: Tuple[Path, ...]) -> Iterator[Tuple[Path, Dict[str, An
 def test_development_conversations_are_printed(talker, results_dir):
     walks, follows, turns = Rate(), Rate(), Rate()
     log: List[str] = []
-    for path, conversation in _conversations(WALKTHROUGHS):
-        said = talker.conversation(conversation["turns"])
+    walkthroughs = list(_conversations(WALKTHROUGHS))
+    everything_said = talker.conversations([c["turns"] for _, c in walkthroughs])
+    for (path, conversation), said in zip(walkthroughs, everything_said, strict=True):
         ok = walkthrough_ended_right(conversation["expect"], said)
         walks.add(ok)
         if not ok:
@@ -166,8 +178,11 @@ def test_development_conversations_are_printed(talker, results_dir):
                 f"    {t!r}\n      -> {s.responses} {s.slots}"
                 for t, s in zip(conversation["turns"], said, strict=True)
             ]
-    for path, conversation in _conversations(FOLLOW_UPS):
-        said = talker.conversation([turn["text"] for turn in conversation["turns"]])
+    follow_ups = list(_conversations(FOLLOW_UPS))
+    everything_said = talker.conversations(
+        [[turn["text"] for turn in c["turns"]] for _, c in follow_ups]
+    )
+    for (path, conversation), said in zip(follow_ups, everything_said, strict=True):
         results: List[Tuple[bool, str]] = []
         for turn, reply in list(zip(conversation["turns"], said, strict=True))[1:]:
             ok = follow_up_right(turn["expect"], reply)

@@ -102,8 +102,8 @@ def gate(name: str, successes: int, total: int, higher_is_better: bool = True) -
 
 
 @pytest.fixture(scope="module")
-def singles(agent, event_loop) -> List[Reading]:
-    return read(agent, event_loop, examples(*SINGLES))
+def singles(agent) -> List[Reading]:
+    return read(agent, examples(*SINGLES))
 
 
 @pytest.fixture(scope="module")
@@ -112,15 +112,19 @@ def conversations(talker) -> Dict[str, Rate]:
     rates["follow-up conversations all right"] = Rate()
     rates["emergencies mid-conversation: 911 first"] = Rate()
     rates["emergencies mid-conversation: 911 alone"] = Rate()
-    for conversation in load(SEALED / "walkthroughs.yml"):
-        said = talker.conversation(conversation["turns"])
+    walkthroughs = load(SEALED / "walkthroughs.yml")
+    said = talker.conversations([conversation["turns"] for conversation in walkthroughs])
+    for conversation, turns in zip(walkthroughs, said, strict=True):
         rates["walk-throughs ending right"].add(
-            walkthrough_ended_right(conversation["expect"], said)
+            walkthrough_ended_right(conversation["expect"], turns)
         )
-    for conversation in load(SEALED / "followups.yml"):
-        said = talker.conversation([turn["text"] for turn in conversation["turns"]])
+    follow_ups = load(SEALED / "followups.yml")
+    said = talker.conversations(
+        [[turn["text"] for turn in conversation["turns"]] for conversation in follow_ups]
+    )
+    for conversation, turns in zip(follow_ups, said, strict=True):
         results = []
-        for turn, reply in list(zip(conversation["turns"], said, strict=True))[1:]:
+        for turn, reply in list(zip(conversation["turns"], turns, strict=True))[1:]:
             ok = follow_up_right(turn["expect"], reply)
             results.append(ok)
             if turn["expect"]["kind"] in IN_CONTEXT:
