@@ -30,7 +30,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # the model names a component of this project (nlp.lexicon_router): import it from here
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget report lint format test test-actions dev-figures mutation benchmark benchmark-cluster benchmark-report lock clean
+.PHONY: help install pipeline validate train shell actions serve web browser cluster-packages cluster forget report lint format test test-without-model test-actions dev-figures mutation benchmark benchmark-cluster benchmark-report lock clean
 
 # Every target with a `## ` line after its name is listed by `make help`.
 help:  ## this list
@@ -163,12 +163,17 @@ format: install  ## apply ruff's fixes and formatter
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# TEST_WORKERS pytest processes (pytest-xdist), each taking whole files: a file's servers and
-# scored sets are set up once. The tests mostly wait on one core for a model or a server, so
-# two processes on the 2-core machines this is built on nearly halve the time.
+# Training takes about 5 minutes, nearly all on one core (the classifier), so the checks and
+# the tests that need no model run beside it (-j2; each target's output is printed whole when
+# it ends). Then the tests that need the model, in TEST_WORKERS pytest processes
+# (pytest-xdist), each taking whole files: a file's servers and scored sets are set up once.
 TEST_WORKERS ?= 2
-test: lint validate train web browser cluster-packages  ## lint, install and train if needed, then run every test
-	$(BIN)/python -m pytest tests -m "not dev_figures" -n $(TEST_WORKERS) --dist loadfile --durations=10
+test: install  ## lint, install and train if needed, then run every test
+	@$(MAKE) --no-print-directory -j2 --output-sync=target train lint validate test-without-model
+	$(BIN)/python -m pytest tests -m "needs_model and not dev_figures" -n $(TEST_WORKERS) --dist loadfile --durations=10
+
+test-without-model: install pipeline web browser cluster-packages
+	$(BIN)/python -m pytest tests -m "not needs_model and not dev_figures"
 
 # The development set's figures and misses (results/), for tuning: reports, not gates, and
 # about 15 minutes, so they are not part of `make test`.

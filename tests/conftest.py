@@ -45,10 +45,24 @@ def pytest_terminal_summary(terminalreporter) -> None:
 MODEL_FIXTURES = {"model_path", "agent", "servers", "talker"}
 
 
+# pytest-xdist (make test) hands whole files to its workers in the order collected: the longest
+# go first, so that no worker is left alone with one of them at the end.
+LONGEST_FIRST = (
+    "test_sealed.py",
+    "test_cluster.py",
+    "test_bad_input.py",
+    "test_shell.py",
+    "test_dev_set.py",
+    "test_conversations.py",
+)
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.needs_model)
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST_FIRST)))
 
 
 @pytest.fixture(scope="session")

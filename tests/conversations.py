@@ -99,12 +99,12 @@ class Talker:
 
     async def _conversation(self, texts: List[str]) -> List[Turn]:
         sender = f"scored-{uuid.uuid4().hex}"
-        turns = []
+        turns, seen = [], 0
         for text in texts:
-            before = len((await self.agent.tracker_store.retrieve(sender) or _Empty()).events)
             await self.agent.handle_text(text, sender_id=sender)
             tracker = await self.agent.tracker_store.retrieve(sender)
-            new = list(tracker.events)[before:]
+            events = list(tracker.events)
+            new, seen = events[seen:], len(events)
             responses = [
                 (event.metadata or {}).get("utter_action")
                 for event in new
@@ -118,10 +118,6 @@ class Talker:
                 )
             )
         return turns
-
-
-class _Empty:
-    events: List[Any] = []
 
 
 def load(path: Path) -> List[Dict[str, Any]]:
