@@ -45,8 +45,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
 MODEL_FIXTURES = {"model_path", "agent", "servers", "talker"}
 
 
-# pytest-xdist (make test) hands whole files to its workers in the order collected: the longest
-# go first, so that no worker is left alone with one of them at the end.
+# pytest-xdist (make test: --dist loadfile --no-loadscope-reorder) hands whole files to its
+# workers in the order collected: the longest go first, so that no worker is left alone with
+# one of them at the end. (By default it would order files by their number of tests.)
 LONGEST_FIRST = (
     "test_sealed.py",
     "test_cluster.py",
