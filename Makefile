@@ -163,12 +163,12 @@ format: install  ## apply ruff's fixes and formatter
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Training takes about 5 minutes, nearly all on one core (the classifier), so the checks and
+# Training takes about 6 minutes, nearly all on one core (the classifier), so the checks and
 # the tests that need no model run beside it (-j2; each target's output is printed whole when
 # it ends). Then the tests that need the model, in TEST_WORKERS pytest processes
 # (pytest-xdist), each taking whole files (a file's servers and scored sets are set up once) in
 # the order tests/conftest.py gives them, the longest first. They often wait on a server in
-# another process: on 2 cores, 3 workers took 5 min 17 s, 2 took 5 min 43 s, 1 took 9 min.
+# another process: on 2 cores, 3 workers took 5 min 17 s and 2 took 5 min 43 s.
 TEST_WORKERS ?= 3
 test: install  ## lint, install and train if needed, then run every test
 	@$(MAKE) --no-print-directory -j2 --output-sync=target train lint validate test-without-model
