@@ -22,8 +22,6 @@ REFINEMENTS = ("fully_removable", "surgery_concern")
 EMERGENCY, SAFETY_LINE = "utter_emergency", "utter_safety_line"
 IN_SHORT, STOPPED = "utter_fit_in_short", "utter_walkthrough_stopped"
 PAGE_SILENT = "utter_page_silent"
-# conversations in flight at once (Talker.conversations)
-AT_ONCE = 4
 DECLINE = "utter_personal_advice_general"
 SOURCE = "utter_source_passage"
 # kinds of follow-up turn that are about the topic in play (an emergency is not)
@@ -74,6 +72,10 @@ class Turn:
     responses: List[str]
     topic: str | None
     slots: Dict[str, Any] = field(default_factory=dict)
+
+
+# conversations in flight at once (Talker.conversations)
+AT_ONCE = 4
 
 
 class Talker:
